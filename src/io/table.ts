@@ -1,0 +1,67 @@
+// The row model every reader produces and every consumer reads.
+// Readers pass rows along one at a time so memory stays flat on district-sized files.
+
+/** A cell as read, before any normalisation. */
+export type Cell =
+  /** Text (shared, inline or CSV). */
+  | { t: 's'; v: string }
+  /** A number cell that is not formatted as a date. */
+  | { t: 'n'; v: number }
+  /** A number cell formatted as a date/time; v is the Excel serial (1900 system, already corrected for 1904 workbooks). */
+  | { t: 'd'; v: number }
+  | { t: 'b'; v: boolean }
+  /** An error value such as "#N/A" or "#REF!". */
+  | { t: 'e'; v: string };
+
+export interface Row {
+  /** 1-based row number as Excel shows it (CSV: the 1-based record number). */
+  rowNumber: number;
+  /** Indexed by 0-based column; missing or empty cells are undefined. */
+  cells: (Cell | undefined)[];
+  /** True when the cell held a formula (its cached value is in cells). Indexed like cells. */
+  formulas?: boolean[];
+  /** True when the row is hidden in the workbook. */
+  hidden?: boolean;
+}
+
+/** A merged range, 0-based columns, 1-based rows, inclusive. */
+export interface MergeRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+export interface SheetInfo {
+  name: string;
+  hidden: boolean;
+}
+
+/** One sheet opened for reading. */
+export interface SheetSource {
+  /** File path as the user gave it (for messages). */
+  file: string;
+  sheet: string;
+  /** 'xlsx' | 'csv' */
+  format: 'xlsx' | 'csv';
+  /** Rows in order. Iterate once. Empty rows may be skipped. */
+  rows(): AsyncIterable<Row>;
+  /** Merged ranges; complete only after rows() has been fully iterated (xlsx stores them after the data). */
+  merges(): MergeRange[];
+}
+
+/** The text of a cell as a person sees it ("" for empty). Numbers print without exponent where exact. */
+export function cellText(cell: Cell | undefined): string {
+  if (cell === undefined) return '';
+  switch (cell.t) {
+    case 's':
+      return cell.v;
+    case 'n':
+    case 'd':
+      return Number.isInteger(cell.v) && Math.abs(cell.v) < 1e21 ? BigInt(cell.v).toString() : String(cell.v);
+    case 'b':
+      return cell.v ? 'TRUE' : 'FALSE';
+    case 'e':
+      return cell.v;
+  }
+}
