@@ -1,0 +1,110 @@
+// THE table: one parser and one formatter per value type a template column can declare.
+// Readers and writers go through parseValue/formatValue; nothing else branches on a value type.
+import type { Cell } from '../io/table.js';
+import type { ValueType } from '../templates/spec.js';
+import { type DateRange, birthDateRange, examDateRange } from '../vision/rules.js';
+import { formatAcuity, parseAcuity } from './acuity.js';
+import { formatAxis, parseAxis } from './axis.js';
+import { localToday } from './calendar.js';
+import { formatCode, padWidth, parseCode } from './code.js';
+import { formatDate, parseDate } from './date.js';
+import { formatDioptre, parseCylinder, parseSphere } from './dioptre.js';
+import { normalizeIdCard } from './idCard.js';
+import { parseName } from './name.js';
+import { formatNumber, parseNumber } from './number.js';
+import { formatPlainText, parsePlainText } from './plainText.js';
+import type { Normalized } from './result.js';
+import { formatSex, parseSex, type SexCode } from './sex.js';
+import { normalizeStudentId } from './studentId.js';
+import { formatYesNo, parseYesNo } from './yesNo.js';
+
+/** What a parser or formatter needs to know about its column (a ColumnSpec satisfies it). */
+export interface ValueColumn {
+  /** Canonical field: picks the cylinder range (…Cylinder) and date windows (birthDate, examDate). */
+  field: string;
+  /** Output form: sex "code" | "text"; yesNo "text" | "code"; code "padN"; date "iso" for YYYY-MM-DD. */
+  format?: string | undefined;
+}
+
+export interface ValueTypeHandler {
+  parse(cell: Cell | undefined, column: ValueColumn): Normalized<unknown>;
+  /** null/undefined write as ""; a value of the wrong kind is a programming error and throws. */
+  format(value: unknown, column: ValueColumn): string;
+}
+
+export const VALUE_TYPE_HANDLERS: Record<ValueType, ValueTypeHandler> = {
+  text: { parse: (cell) => parsePlainText(cell), format: (v) => formatPlainText(asString(v)) },
+  code: {
+    parse: (cell, col) => parseCode(cell, padWidth(col.format)),
+    format: (v, col) => formatCode(asString(v), padWidth(col.format)),
+  },
+  studentId: { parse: (cell) => normalizeStudentId(cell), format: (v) => formatPlainText(asString(v)) },
+  idCard: { parse: (cell) => normalizeIdCard(cell), format: (v) => formatPlainText(asString(v)) },
+  name: { parse: (cell) => parseName(cell), format: (v) => formatPlainText(asString(v)) },
+  sex: {
+    parse: (cell) => parseSex(cell),
+    format: (v, col) => formatSex(asSex(v), col.format === 'text' ? 'text' : 'code'),
+  },
+  date: {
+    parse: (cell, col) => parseDate(cell, dateRangeFor(col.field)),
+    format: (v, col) => (col.format === 'iso' ? formatPlainText(asString(v)) : formatDate(asString(v))),
+  },
+  acuity: { parse: (cell) => parseAcuity(cell), format: (v) => formatAcuity(asNumber(v)) },
+  dioptre: {
+    parse: (cell, col) => (col.field.endsWith('Cylinder') ? parseCylinder(cell) : parseSphere(cell)),
+    format: (v) => formatDioptre(asNumber(v)),
+  },
+  axis: { parse: (cell) => parseAxis(cell), format: (v) => formatAxis(asNumber(v)) },
+  yesNo: {
+    parse: (cell) => parseYesNo(cell),
+    format: (v, col) => formatYesNo(asBoolean(v), col.format === 'code' ? 'code' : 'text'),
+  },
+  number: { parse: (cell) => parseNumber(cell), format: (v) => formatNumber(asNumber(v)) },
+};
+
+export function parseValue(type: ValueType, cell: Cell | undefined, column: ValueColumn): Normalized<unknown> {
+  return VALUE_TYPE_HANDLERS[type].parse(cell, column);
+}
+
+export function formatValue(type: ValueType, value: unknown, column: ValueColumn): string {
+  return VALUE_TYPE_HANDLERS[type].format(value, column);
+}
+
+// Date windows depend on today: looked up again every few thousand cells, not per cell.
+const WINDOW_RECHECK_CELLS = 4096;
+let windowCells = 0;
+let windows: { today: string; birth: DateRange; exam: DateRange } | undefined;
+
+function dateRangeFor(field: string): DateRange | undefined {
+  if (field !== 'birthDate' && field !== 'examDate') return undefined;
+  if (windows === undefined || ++windowCells >= WINDOW_RECHECK_CELLS) {
+    windowCells = 0;
+    const today = localToday();
+    if (windows?.today !== today) windows = { today, birth: birthDateRange(today), exam: examDateRange(today) };
+  }
+  return field === 'birthDate' ? windows.birth : windows.exam;
+}
+
+function asSex(v: unknown): SexCode | null {
+  const s = asString(v);
+  if (s === null || s === '1' || s === '2') return s;
+  throw new TypeError(`expected a sex code '1' | '2', got ${s}`);
+}
+
+function asString(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v;
+  throw new TypeError(`expected a string value, got ${typeof v}`);
+}
+
+function asNumber(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return v;
+  throw new TypeError(`expected a number value, got ${typeof v}`);
+}
+
+function asBoolean(v: unknown): boolean | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v;
+  throw new TypeError(`expected a boolean value, got ${typeof v}`);
+}
