@@ -1,0 +1,78 @@
+// The CLI entry: builds the command tree and is the one place that turns errors into output and exit codes.
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { convertNationalToCityCommand } from './commands/convertNationalToCity.js';
+import { inspectCommand } from './commands/inspect.js';
+import { reportFailure } from './commands/report.js';
+import { rosterCommand } from './commands/rosterImport.js';
+import { ExitCode, ShiliError, UsageError } from './errors.js';
+import { configureColor } from './ui/terminal.js';
+import { fromSystemError } from './systemErrors.js';
+
+const TITLES: Record<string, string> = {
+  'Usage:': '用法：',
+  'Options:': '选项：',
+  'Commands:': '命令：',
+  'Arguments:': '参数：',
+  'Global Options:': '全局选项：',
+};
+
+const COMMANDER_MESSAGES: Record<string, (m: string) => string> = {
+  'commander.unknownOption': (m) => `不认识的选项 ${quoted(m)}`,
+  'commander.unknownCommand': (m) => `不认识的命令 ${quoted(m)}`,
+  'commander.missingArgument': (m) => `缺少参数 ${quoted(m)}`,
+  'commander.optionMissingArgument': (m) => `选项 ${quoted(m)} 需要一个值`,
+  'commander.missingMandatoryOptionValue': (m) => `缺少必需的选项 ${quoted(m)}`,
+  'commander.excessArguments': () => '参数太多',
+  'commander.invalidArgument': (m) => `选项的值不对：${m.replace(/^error: /, '')}`,
+  'commander.conflictingOption': (m) => `选项冲突：${m.replace(/^error: /, '')}`,
+};
+
+function quoted(m: string): string {
+  return m.match(/'([^']+)'/)?.[1] ?? m.replace(/^error: /, '');
+}
+
+function localise(cmd: Command): Command {
+  cmd
+    .configureHelp({ styleTitle: (s: string) => TITLES[s] ?? s, sortSubcommands: false })
+    .helpOption('-h, --help', '显示帮助')
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
+  for (const sub of cmd.commands) localise(sub);
+  return cmd;
+}
+
+export function buildProgram(): Command {
+  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+  const program = new Command('shili')
+    .description('视力筛查数据表格转换：国家视力模板、北京市体检系统、西湖区五好平台')
+    .version(pkg.version, '-V, --version', '显示版本号')
+    .option('--verbose', '出错时显示详细信息（含调用栈），名单导入时显示被跳过行的具体值')
+    .helpCommand('help [命令]', '显示某个命令的帮助')
+    .showHelpAfterError(false);
+  program.addCommand(rosterCommand());
+  program.addCommand(inspectCommand());
+  program.addCommand(new Command('convert').description('在不同平台的模板之间转换').addCommand(convertNationalToCityCommand()));
+  return localise(program);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  configureColor();
+  const program = buildProgram();
+  const verbose = argv.includes('--verbose');
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+      const msg = COMMANDER_MESSAGES[err.code]?.(err.message) ?? err.message.replace(/^error: /, '');
+      reportFailure(new UsageError(msg, '运行 shili --help 查看用法'), { json, verbose });
+      return ExitCode.usage;
+    }
+    const e = err instanceof ShiliError ? err : fromSystemError(err);
+    reportFailure(e ?? err, { json, verbose });
+    return e ? e.exitCode : ExitCode.failed;
+  }
+}

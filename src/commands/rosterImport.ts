@@ -1,0 +1,94 @@
+// shili roster import <file>
+import { Command } from 'commander';
+import { openDatabase } from '../db/open.js';
+import { RosterStore } from '../db/roster.js';
+import { ExitCode } from '../errors.js';
+import { readRoster, SKIP_LABELS, sourceName, type RosterRead } from '../roster/readRoster.js';
+import { resolveTemplate } from '../templates/registry.js';
+import { chalk, say, startProgress } from '../ui/terminal.js';
+import { addDbOption, addInputOptions, addJsonOption, dbPath, openOptions, type CommonOpts } from './options.js';
+
+const HELP = `
+把学校的学生名单（.xlsx 或 .csv）导入本地数据库，之后的转换按学籍号在这里查找学生。
+按表头文字识别列：学籍号/全国学籍号、身份证号、姓名、性别、出生日期、学校/学校名称、年级、班级/班级名称；
+至少要有学籍号和姓名。
+退出码：0 全部导入；3 有行被跳过；1 运行失败；2 用法错误。同一学籍号再次导入时更新该学生；新文件中为空的字段不会清掉已有的值。
+跳过的行会列出行号和原因；整个文件在一个事务中导入，中途失败时数据库保持原样。
+
+数据库文件只有当前用户可读写（权限 0600），不会发送到任何地方。
+
+例子：
+  shili roster import 学生名单.xlsx
+  shili roster import 名单.csv --db 学校.db`;
+
+const SHOW_SKIPPED = 50;
+
+export function rosterCommand(): Command {
+  const roster = new Command('roster').description('学生名单数据库');
+  const imp = new Command('import')
+    .description('导入学生名单（按学籍号新增或更新）')
+    .argument('<文件>', '学生名单（.xlsx 或 .csv）');
+  addDbOption(imp);
+  addInputOptions(imp);
+  addJsonOption(imp);
+  imp.addHelpText('after', HELP);
+  imp.action(async (file: string, _o: CommonOpts, command: Command) => {
+    process.exitCode = await run(file, command.optsWithGlobals<CommonOpts>());
+  });
+  roster.addCommand(imp);
+  return roster;
+}
+
+async function run(file: string, o: CommonOpts): Promise<ExitCode> {
+  const json = !!o.json;
+  const spec = resolveTemplate('roster', o.templateFile);
+  const progress = startProgress('读取名单…', { json });
+  let read: RosterRead;
+  try {
+    read = await readRoster(file, spec, openOptions(o), (n) => progress.update(`读取名单：${n} 行`));
+  } finally {
+    progress.stop();
+  }
+  // The database is opened (and created) only once the file has been read without error.
+  const db = openDatabase(dbPath(o), { mustExist: false });
+  let counts;
+  try {
+    counts = new RosterStore(db).importStudents(read.students, { sourceFile: sourceName(file) });
+  } finally {
+    db.close();
+  }
+  const summary = {
+    input: file,
+    sheet: read.sheet,
+    rows: read.rows,
+    added: counts.added,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    merged: read.merged,
+    skipped: read.skipped.length,
+    skippedRows: read.skipped.map((s) => ({ row: s.row, ...(s.cell ? { cell: s.cell } : {}), reason: s.code })),
+    warnings: read.warnings.length,
+    db: dbPath(o),
+  };
+  // Like convert: 3 means the job was done but some rows need a person.
+  const exit = read.skipped.length ? ExitCode.rowsUnmatched : ExitCode.ok;
+  if (json) {
+    process.stdout.write(JSON.stringify(summary) + '\n');
+    return exit;
+  }
+  const out = { json: false };
+  say(chalk.bold(`${file}（工作表「${read.sheet}」）：读取 ${read.rows} 行`), out);
+  say(`  新增 ${counts.added} 人，更新 ${counts.updated} 人，未变 ${counts.unchanged} 人，跳过 ${read.skipped.length} 行`, out);
+  if (read.merged) say(`  合并了完全相同的重复行：${read.merged} 行`, out);
+  for (const s of read.skipped.slice(0, SHOW_SKIPPED)) {
+    const where = s.cell ? `单元格 ${s.cell}` : `第 ${s.row} 行`;
+    say(`  ${chalk.yellow('跳过')} ${where}：${o.verbose ? s.detail : SKIP_LABELS[s.code]}`, out);
+  }
+  if (read.skipped.length > SHOW_SKIPPED) say(`  ……另有 ${read.skipped.length - SHOW_SKIPPED} 行被跳过（加 --json 可得到完整列表）`, out);
+  for (const w of read.warnings.slice(0, SHOW_SKIPPED)) {
+    say(`  ${chalk.yellow('留空')} 单元格 ${w.cell}（${w.header}）：${o.verbose ? w.detail : '无法识别'}`, out);
+  }
+  if (read.warnings.length > SHOW_SKIPPED) say(`  ……另有 ${read.warnings.length - SHOW_SKIPPED} 个单元格无法识别、已留空`, out);
+  say(`  数据库：${dbPath(o)}`, out);
+  return exit;
+}

@@ -1,0 +1,92 @@
+// Pass 1 of a conversion: what one row holds and how it relates to the roster. No tier is final yet,
+// because a conflicting duplicate later in the file can still send this row to the error workbook.
+import type { Student } from '../model/record.js';
+import type { MappedRow } from '../read/mapRow.js';
+import type { RowReason } from './reasons.js';
+
+/** Fields whose presence means a row carries screening data worth uploading. */
+export const EXAM_VALUE_FIELDS = [
+  'rightUcva',
+  'leftUcva',
+  'rightSphere',
+  'rightCylinder',
+  'rightAxis',
+  'leftSphere',
+  'leftCylinder',
+  'leftAxis',
+] as const;
+
+export type IdState = 'ok' | 'missing' | 'damaged' | 'invalid';
+
+export type IdentityMatch =
+  | { kind: 'none' }
+  | { kind: 'unique'; student: Student }
+  | { kind: 'ambiguous'; students: Student[] };
+
+export interface ClassifiedRow {
+  row: MappedRow;
+  /** YYYY-MM-DD from the row or --exam-date, null when missing or unusable. */
+  examDate: string | null;
+  /** Value problems: INVALID_VALUE, INVALID_DATE, MISSING_EXAM_DATE. */
+  valueReasons: RowReason[];
+  idState: IdState;
+  /** Detail for damaged/invalid ids (Chinese). */
+  idDetail: string;
+  /** Normalised 学籍号 when well-formed. */
+  studentId: string | null;
+  /** True when studentId is in the roster. */
+  inRoster: boolean;
+  identity: IdentityMatch;
+  /** The student this row is about, for duplicate detection: roster id, identity match, or its own id. */
+  dupKey: string | null;
+  /** Content hash over every recognised value, for telling identical duplicates from conflicting ones. */
+  contentHash: number;
+}
+
+export type Decision =
+  | { tier: 1 }
+  | { tier: 2; student: Student }
+  | { tier: 3; reasons: RowReason[] }
+  | { tier: 'merged' };
+
+export interface DuplicateView {
+  isConflict(key: string): boolean;
+  isFirst(key: string, row: number): boolean;
+  rowsOf(key: string): number[];
+}
+
+/** Pass 2: where a row finally goes, once duplicates over the whole file are known. */
+export function decide(c: ClassifiedRow, dups: DuplicateView): Decision {
+  const reasons: RowReason[] = [...c.valueReasons];
+  if (c.dupKey !== null) {
+    if (dups.isConflict(c.dupKey)) {
+      const rows = dups.rowsOf(c.dupKey);
+      reasons.push({
+        code: 'DUPLICATE_CONFLICT',
+        detail: `学籍号 ${c.dupKey} 的学生在本文件出现 ${rows.length} 次（第 ${rows.join('、')} 行），数据不一致`,
+      });
+    } else if (!dups.isFirst(c.dupKey, c.row.rowNumber)) {
+      return { tier: 'merged' };
+    }
+  }
+  if (reasons.length === 0 && c.inRoster) return { tier: 1 };
+  if (reasons.length === 0 && c.identity.kind === 'unique') return { tier: 2, student: c.identity.student };
+  if (!c.inRoster && c.identity.kind !== 'unique') reasons.push(idReason(c));
+  return { tier: 3, reasons };
+}
+
+function idReason(c: ClassifiedRow): RowReason {
+  if (c.identity.kind === 'ambiguous') {
+    return { code: 'AMBIGUOUS', detail: `学籍号不在名单中，名单里有 ${c.identity.students.length} 名学生的姓名、出生日期与此行相同` };
+  }
+  switch (c.idState) {
+    case 'damaged':
+      return { code: 'ID_DAMAGED', detail: c.idDetail };
+    case 'invalid':
+      return { code: 'ID_INVALID', detail: c.idDetail };
+    case 'missing':
+      return { code: 'ID_INVALID', detail: '学籍号为空，名单中也没有姓名、出生日期都相同的学生' };
+    case 'ok':
+      return { code: 'NOT_IN_ROSTER', detail: `学籍号 ${c.studentId} 不在名单中，名单里也没有姓名、出生日期都相同的学生` };
+  }
+}

@@ -1,0 +1,126 @@
+// Pass 1 over a national file: normalise every row, match it against the roster in batches,
+// and note duplicates. Only compact per-row results are kept.
+import type { RosterStore } from '../db/roster.js';
+import type { Row } from '../io/table.js';
+import type { FieldName, Student } from '../model/record.js';
+import { nameKey } from '../normalize/name.js';
+import { damagedIdDigits } from '../normalize/studentId.js';
+import { mapRow, type MappedRow } from '../read/mapRow.js';
+import type { HeaderMapping } from '../templates/headerMatch.js';
+import { EXAM_VALUE_FIELDS, type ClassifiedRow, type IdentityMatch, type IdState } from './classify.js';
+import { DuplicateTracker, hash53 } from './duplicates.js';
+import type { RowReason } from './reasons.js';
+
+const BATCH = 1000;
+
+export interface Pass1Result {
+  rows: (ClassifiedRow & { damagedDigits: string | null })[];
+  rowsRead: number;
+  noData: number;
+  duplicates: DuplicateTracker;
+}
+
+export async function classifyRows(
+  dataRows: AsyncIterable<Row>,
+  mapping: HeaderMapping,
+  roster: RosterStore,
+  opts: { examDate?: string | undefined; onProgress?: ((n: number) => void) | undefined },
+): Promise<Pass1Result> {
+  const result: Pass1Result = { rows: [], rowsRead: 0, noData: 0, duplicates: new DuplicateTracker() };
+  const idCol = mapping.byField.get('studentId')!;
+  let batch: { row: MappedRow; damagedDigits: string | null }[] = [];
+
+  const flush = (): void => {
+    const ids = batch.map((b) => b.row.values.studentId).filter((v): v is string => typeof v === 'string');
+    const known = ids.length ? roster.getByIds(ids) : new Map<string, Student>();
+    for (const b of batch) {
+      const c = classify(b.row, known, roster, opts.examDate);
+      if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.row.rowNumber);
+      result.rows.push({ ...c, damagedDigits: b.damagedDigits });
+    }
+    batch = [];
+  };
+
+  for await (const row of dataRows) {
+    const mapped = mapRow(row, mapping.columns);
+    if (mapped.empty) continue;
+    result.rowsRead++;
+    if (result.rowsRead % 5000 === 0) opts.onProgress?.(result.rowsRead);
+    if (!hasExamData(mapped)) {
+      result.noData++;
+      continue;
+    }
+    const idProblem = mapped.problems.find((p) => p.field === 'studentId');
+    batch.push({ row: mapped, damagedDigits: idProblem?.code === 'ID_DAMAGED' ? damagedIdDigits(row.cells[idCol.index]) : null });
+    if (batch.length >= BATCH) flush();
+  }
+  flush();
+  opts.onProgress?.(result.rowsRead);
+  return result;
+}
+
+function hasExamData(r: MappedRow): boolean {
+  return (
+    EXAM_VALUE_FIELDS.some((f) => r.values[f] !== null && r.values[f] !== undefined) ||
+    r.problems.some((p) => (EXAM_VALUE_FIELDS as readonly string[]).includes(p.field))
+  );
+}
+
+function classify(row: MappedRow, known: Map<string, Student>, roster: RosterStore, fallbackExamDate: string | undefined): ClassifiedRow {
+  const v = row.values;
+  const valueReasons: RowReason[] = [];
+  let idState: IdState = 'ok';
+  let idDetail = '';
+  for (const p of row.problems) {
+    const detail = `单元格 ${p.cell}（${p.header}）：${p.message}`;
+    if (p.field === 'studentId') {
+      idState = p.code === 'ID_DAMAGED' ? 'damaged' : 'invalid';
+      idDetail = detail;
+    } else {
+      valueReasons.push({ code: p.code === 'INVALID_DATE' ? 'INVALID_DATE' : 'INVALID_VALUE', detail });
+    }
+  }
+  const studentId = typeof v.studentId === 'string' ? v.studentId : null;
+  if (idState === 'ok' && !studentId) idState = 'missing';
+
+  // parseValue already refused unreadable and implausible dates; an empty one falls back to --exam-date.
+  let examDate = typeof v.examDate === 'string' ? v.examDate : null;
+  if (!examDate && !row.problems.some((p) => p.field === 'examDate')) {
+    if (fallbackExamDate) examDate = fallbackExamDate;
+    else valueReasons.push({ code: 'MISSING_EXAM_DATE', detail: '体检日期为空' });
+  }
+
+  const inRoster = studentId !== null && known.has(studentId);
+  const identity: IdentityMatch = inRoster ? { kind: 'none' } : matchIdentity(row, roster);
+  const dupKey = inRoster ? studentId : identity.kind === 'unique' ? identity.student.studentId : studentId;
+  return {
+    row,
+    examDate,
+    valueReasons,
+    idState,
+    idDetail,
+    studentId,
+    inRoster,
+    identity,
+    dupKey,
+    contentHash: hash53(contentOf(row, examDate)),
+  };
+}
+
+/** Exactly one roster student with the same 姓名 and 出生日期 (and 性别 where both have one). */
+function matchIdentity(row: MappedRow, roster: RosterStore): IdentityMatch {
+  const name = typeof row.values.name === 'string' ? row.values.name : '';
+  const birth = typeof row.values.birthDate === 'string' ? row.values.birthDate : '';
+  if (!name || !birth) return { kind: 'none' };
+  const sex = row.values.sex;
+  const found = roster.findByIdentity(nameKey(name), birth).filter((s) => !sex || !s.sex || s.sex === sex);
+  if (found.length === 1) return { kind: 'unique', student: found[0]! };
+  if (found.length > 1) return { kind: 'ambiguous', students: found };
+  return { kind: 'none' };
+}
+
+function contentOf(row: MappedRow, examDate: string | null): string {
+  let s = examDate ?? '';
+  for (const f of Object.keys(row.values) as FieldName[]) s += '\u0001' + String(row.values[f] ?? row.raw[f] ?? '');
+  return s;
+}

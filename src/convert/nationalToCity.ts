@@ -1,0 +1,115 @@
+// national-to-city: one national vision template in, up to three files out (DOMAIN.md "Beijing").
+//   tier 1 → <stem>.city-upload.xlsx   学籍号 in the roster: national columns + 体检日期
+//   tier 2 → <stem>.city-template.xlsx matched by 姓名 + 出生日期: the city's own template
+//   tier 3 → <stem>.unmatched.xlsx     everything a person must look at, with reasons and candidates
+import type { RosterStore } from '../db/roster.js';
+import { ShiliError } from '../errors.js';
+import type { OpenOptions } from '../io/open.js';
+import { OutputSet } from '../io/outputFile.js';
+import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
+import { getTemplate } from '../templates/registry.js';
+import type { TemplateSpec } from '../templates/spec.js';
+import { classifyRows } from './classifyRows.js';
+import { decide } from './classify.js';
+import { assertOutputsFree, outputPaths, removeStale, type OutputKind } from './outputs.js';
+import { primaryReason, type ReasonCode } from './reasons.js';
+import { TierWriters } from './tierWriters.js';
+
+export interface ConvertOptions {
+  roster: RosterStore;
+  outDir?: string;
+  /** YYYY-MM-DD, used where the file has no 体检日期. */
+  examDate?: string;
+  force: boolean;
+  open?: OpenOptions;
+  /** Layout for tier 2; the bundled provisional beijing-city unless --template-file. */
+  cityTemplate?: TemplateSpec;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface ConvertSummary {
+  input: string;
+  sheet: string;
+  rows: number;
+  matched: number;
+  matchedByIdentity: number;
+  unmatched: number;
+  /** Identical duplicate rows folded into their first occurrence. */
+  merged: number;
+  /** Rows without any screening value: nothing to upload. */
+  noData: number;
+  reasons: Partial<Record<ReasonCode, number>>;
+  outputs: Record<OutputKind, string | null>;
+}
+
+export async function convertNationalToCity(input: string, opts: ConvertOptions): Promise<ConvertSummary> {
+  const finals = outputPaths(input, opts.outDir);
+  assertOutputsFree(input, finals, opts.force);
+
+  const layout = await openLayout(input, getTemplate('beijing-city-upload'), opts.open, ['examDate']);
+  const { mapping } = layout;
+  if (!mapping.byField.has('examDate') && !opts.examDate) {
+    await layout.close();
+    throw new ShiliError('MISSING_EXAM_DATE', '文件里没有“体检日期”列，也没有用 --exam-date 指定体检日期', {
+      location: { file: input, sheet: layout.source.sheet },
+      hint: '市体检系统按体检日期划分学期，必须有体检日期。请加上 --exam-date 2025/09/15 这样的参数，或在文件最后加一列“体检日期”',
+    });
+  }
+
+  const dataRows = filterRepeatedHeaders(layout.dataRows, (r) => isRepeatedHeader(r, mapping));
+  const pass1 = await classifyRows(dataRows, mapping, opts.roster, { examDate: opts.examDate, onProgress: opts.onProgress });
+
+  const summary: ConvertSummary = {
+    input,
+    sheet: layout.source.sheet,
+    rows: pass1.rowsRead,
+    matched: 0,
+    matchedByIdentity: 0,
+    unmatched: 0,
+    merged: 0,
+    noData: pass1.noData,
+    reasons: {},
+    outputs: { cityUpload: null, cityTemplate: null, unmatched: null },
+  };
+
+  const outputs = new OutputSet({ force: opts.force });
+  const writers = new TierWriters(outputs, finals, input, mapping, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
+  try {
+    for (const c of pass1.rows) {
+      const d = decide(c, pass1.duplicates);
+      switch (d.tier) {
+        case 'merged':
+          summary.merged++;
+          break;
+        case 1:
+          summary.matched++;
+          await writers.upload(c);
+          break;
+        case 2:
+          summary.matchedByIdentity++;
+          await writers.cityTemplate(c, d.student);
+          break;
+        case 3: {
+          summary.unmatched++;
+          const code = primaryReason(d.reasons).code;
+          summary.reasons[code] = (summary.reasons[code] ?? 0) + 1;
+          await writers.unmatched(c, d.reasons);
+          break;
+        }
+      }
+    }
+    const written = await writers.finish();
+    await outputs.commit();
+    if (opts.force) removeStale(finals, written);
+    summary.outputs = { cityUpload: written.cityUpload ?? null, cityTemplate: written.cityTemplate ?? null, unmatched: written.unmatched ?? null };
+  } catch (err) {
+    await writers.abort();
+    await outputs.abort();
+    throw err;
+  }
+  return summary;
+}
+
+async function* filterRepeatedHeaders<T>(rows: AsyncIterable<T>, isHeader: (r: T) => boolean): AsyncGenerator<T> {
+  for await (const r of rows) if (!isHeader(r)) yield r;
+}

@@ -1,0 +1,129 @@
+// Pass 2 of a conversion: the three output workbooks, each created only when its first row arrives.
+import type { RosterStore } from '../db/roster.js';
+import type { OutputSet } from '../io/outputFile.js';
+import { XlsxWriter, type ColumnDef } from '../io/xlsx/writer.js';
+import type { FieldName, Student } from '../model/record.js';
+import { nameKey } from '../normalize/name.js';
+import { formatValue } from '../normalize/valueTypes.js';
+import type { HeaderMapping, MappedColumn } from '../templates/headerMatch.js';
+import type { ColumnSpec, TemplateSpec } from '../templates/spec.js';
+import type { ClassifiedRow } from './classify.js';
+import { UNMATCHED_COLUMNS, unmatchedRow, type Candidate } from './errorWorkbook.js';
+import type { OutputKind } from './outputs.js';
+import type { RowReason } from './reasons.js';
+
+type Row = ClassifiedRow & { damagedDigits: string | null };
+
+const IDENTITY_FROM_ROSTER: readonly FieldName[] = ['studentId', 'name', 'sex', 'birthDate', 'idCardNumber', 'schoolName', 'gradeName', 'className'];
+
+function headerOf(c: ColumnSpec): string | string[] {
+  return c.header;
+}
+
+function fmt(col: ColumnSpec, value: unknown): string | null {
+  return value === null || value === undefined ? null : formatValue(col.type, value, col);
+}
+
+export class TierWriters {
+  private readonly open = new Map<OutputKind, XlsxWriter>();
+  private readonly uploadColumns: { spec: ColumnSpec; header: string }[];
+  private readonly vision: MappedColumn[];
+  private readonly specOf: Map<FieldName, ColumnSpec>;
+
+  constructor(
+    private readonly outputs: OutputSet,
+    private readonly finals: Record<OutputKind, string>,
+    private readonly input: string,
+    mapping: HeaderMapping,
+    private readonly city: TemplateSpec,
+    private readonly roster: RosterStore,
+  ) {
+    // Tier 1 keeps the national columns in the input's order, with 体检日期 last if the input lacks it.
+    this.uploadColumns = mapping.columns.map((c) => ({ spec: c.spec, header: c.headerText }));
+    const examDate = mapping.spec.columns.find((c) => c.field === 'examDate')!;
+    if (!mapping.byField.has('examDate')) this.uploadColumns.push({ spec: examDate, header: headerOf(examDate) as string });
+    this.specOf = new Map(mapping.columns.map((c) => [c.spec.field as FieldName, c.spec]));
+    this.vision = mapping.columns.filter((c) => !['studentId', 'name', 'sex', 'birthDate', 'className'].includes(c.spec.field));
+  }
+
+  private async writer(kind: OutputKind, sheet: string, columns: ColumnDef[]): Promise<XlsxWriter> {
+    let w = this.open.get(kind);
+    if (!w) {
+      const temp = this.outputs.plan(this.finals[kind], [this.input]);
+      w = await XlsxWriter.create(temp);
+      this.open.set(kind, w);
+      await w.startSheet({ name: sheet, columns, freezeHeader: true, autoFilter: kind === 'unmatched' });
+    }
+    return w;
+  }
+
+  async upload(c: Row): Promise<void> {
+    const w = await this.writer(
+      'cityUpload',
+      'Sheet1',
+      this.uploadColumns.map((u) => ({ header: u.header, ...(u.spec.width ? { width: u.spec.width } : {}) })),
+    );
+    await w.writeRow(this.uploadColumns.map((u) => fmt(u.spec, u.spec.field === 'examDate' ? c.examDate : c.row.values[u.spec.field as FieldName])));
+  }
+
+  async cityTemplate(c: Row, student: Student): Promise<void> {
+    const w = await this.writer(
+      'cityTemplate',
+      this.city.sheetName,
+      this.city.columns.map((col) => ({ header: col.header, ...(col.width ? { width: col.width } : {}) })),
+    );
+    const values = this.city.columns.map((col) => {
+      const f = col.field as FieldName;
+      if (f === 'examDate') return fmt(col, c.examDate);
+      const fromRoster = IDENTITY_FROM_ROSTER.includes(f) ? student[f as keyof Student] : null;
+      return fmt(col, fromRoster ?? c.row.values[f]);
+    });
+    await w.writeRow(values);
+  }
+
+  async unmatched(c: Row, reasons: RowReason[]): Promise<void> {
+    const w = await this.writer('unmatched', '需人工处理', [
+      ...UNMATCHED_COLUMNS,
+      ...this.vision.map((v) => ({ header: v.headerText, width: 10 })),
+    ]);
+    // Values as shili understood them where they were readable, else the cell text as it was.
+    const show = (f: FieldName): string | null => {
+      const col = this.specOf.get(f);
+      const value = c.row.values[f];
+      return col && value !== null && value !== undefined ? formatValue(col.type, value, col) : c.row.raw[f] || null;
+    };
+    await w.writeRow([...unmatchedRow(c, reasons, this.candidates(c), show), ...this.vision.map((v) => show(v.spec.field as FieldName))]);
+  }
+
+  private candidates(c: Row): Candidate[] {
+    const v = c.row.values;
+    const name = typeof v.name === 'string' ? v.name : undefined;
+    return this.roster.candidates(
+      {
+        ...(c.studentId ? { studentId: c.studentId } : {}),
+        ...(c.damagedDigits ? { damagedDigits: c.damagedDigits } : {}),
+        ...(name ? { nameKey: nameKey(name) } : {}),
+        ...(typeof v.birthDate === 'string' ? { birthDate: v.birthDate } : {}),
+        ...(v.sex === '1' || v.sex === '2' ? { sex: v.sex } : {}),
+        ...(typeof v.className === 'string' ? { className: v.className } : {}),
+      },
+      3,
+    );
+  }
+
+  /** Closes every workbook that was started; returns the final paths they will have after commit. */
+  async finish(): Promise<Partial<Record<OutputKind, string>>> {
+    const written: Partial<Record<OutputKind, string>> = {};
+    for (const [kind, w] of this.open) {
+      await w.close();
+      written[kind] = this.finals[kind];
+    }
+    this.open.clear();
+    return written;
+  }
+
+  async abort(): Promise<void> {
+    for (const w of this.open.values()) await w.abort().catch(() => undefined);
+    this.open.clear();
+  }
+}

@@ -1,0 +1,144 @@
+// Opens a file, finds a layout's header on the right sheet, and hands back the data rows that follow it.
+import { ShiliError } from '../errors.js';
+import { listSheets, openTable, type OpenOptions } from '../io/open.js';
+import type { Row, SheetSource } from '../io/table.js';
+import { coverage, findHeader, headerKey, type HeaderMapping } from '../templates/headerMatch.js';
+import type { TemplateSpec } from '../templates/spec.js';
+
+export interface OpenedLayout {
+  source: SheetSource;
+  mapping: HeaderMapping;
+  /** Rows after the header, in order. Iterate once. */
+  dataRows: AsyncIterable<Row>;
+  /** Stops reading and releases the file (when dataRows is not iterated to the end). */
+  close(): Promise<void>;
+}
+
+interface Probe {
+  source: SheetSource;
+  iterator: AsyncIterator<Row>;
+  head: Row[];
+  mapping: HeaderMapping | null;
+}
+
+async function probe(path: string, spec: TemplateSpec, opts: OpenOptions): Promise<Probe> {
+  const source = await openTable(path, opts);
+  const iterator = source.rows()[Symbol.asyncIterator]();
+  const head: Row[] = [];
+  // Buffer the search window plus the header band; rows are numbered, so stop once past it.
+  while (head.length < spec.headerSearchRows + spec.headerRows) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+    if (next.value.rowNumber >= spec.headerSearchRows + spec.headerRows) break;
+  }
+  return { source, iterator, head, mapping: head.length ? findHeader(head, spec) : null };
+}
+
+function expectedHeaders(spec: TemplateSpec): string {
+  const cols = spec.columns.filter((c) => c.required);
+  const shown = (cols.length ? cols : spec.columns.slice(0, 4)).map((c) => (typeof c.header === 'string' ? c.header : c.header.join('/')));
+  return shown.join('、');
+}
+
+function isComplete(p: Probe): boolean {
+  return !!p.mapping && p.mapping.missingRequired.length === 0;
+}
+
+/**
+ * Open `path` as layout `spec`. With opts.sheet the named sheet is used; otherwise the first visible
+ * sheet whose header matches the layout (title rows above the header are fine).
+ */
+export async function openLayout(
+  path: string,
+  spec: TemplateSpec,
+  opts: OpenOptions = {},
+  /** Required columns the caller can do without (convert takes 体检日期 from --exam-date). */
+  allowMissing: readonly string[] = [],
+): Promise<OpenedLayout> {
+  if (allowMissing.length) {
+    spec = { ...spec, columns: spec.columns.map((c) => (allowMissing.includes(c.field) ? { ...c, required: false } : c)) };
+  }
+  let chosen: Probe | undefined;
+  if (opts.sheet !== undefined) {
+    chosen = await probe(path, spec, opts);
+  } else {
+    const sheets = await listSheets(path);
+    const order = [...sheets.filter((s) => !s.hidden), ...sheets.filter((s) => s.hidden)];
+    let best: Probe | undefined;
+    for (const s of order) {
+      const p = await probe(path, spec, { ...opts, sheet: s.name });
+      if (isComplete(p)) {
+        chosen = p;
+        break;
+      }
+      if (!best || (p.mapping && (!best.mapping || coverage(p.mapping) > coverage(best.mapping)))) {
+        await best?.iterator.return?.();
+        best = p;
+      } else {
+        await p.iterator.return?.();
+      }
+    }
+    if (chosen) await best?.iterator.return?.();
+    chosen ??= best;
+  }
+  if (!chosen) {
+    throw new ShiliError('XLSX_NO_SHEET', '文件里没有可读的工作表', { location: { file: path }, hint: '请确认文件内容，或另存为 .xlsx 后重试' });
+  }
+  const { source, iterator, head, mapping } = chosen;
+  const fail = async (err: ShiliError): Promise<never> => {
+    await iterator.return?.();
+    throw err;
+  };
+  const loc = { file: path, sheet: source.sheet };
+  if (!mapping) {
+    return fail(
+      new ShiliError('HEADER_NOT_FOUND', `在前 ${spec.headerSearchRows} 行中没有找到“${spec.title}”的表头`, {
+        location: loc,
+        hint: `表头应包含 ${expectedHeaders(spec)} 等列。请确认选对了文件；数据在别的工作表时用 --sheet 指定；可用 shili inspect 查看文件的结构`,
+      }),
+    );
+  }
+  if (mapping.duplicates.length) {
+    const d = mapping.duplicates[0]!;
+    return fail(
+      new ShiliError('HEADER_DUPLICATE', `表头中有两列都是“${typeof d.spec.header === 'string' ? d.spec.header : d.spec.header.join('/')}”（${d.cells.join('、')}）`, {
+        location: loc,
+        hint: '请删除或改名多余的一列，只保留要使用的那一列',
+      }),
+    );
+  }
+  if (mapping.missingRequired.length) {
+    const names = mapping.missingRequired.map((c) => [c.header, ...c.aliases].map((h) => (typeof h === 'string' ? h : h.join('/'))));
+    return fail(
+      new ShiliError('HEADER_MISSING_COLUMN', `第 ${mapping.firstHeaderRow} 行的表头缺少必需的列：${names.map((n) => n[0]).join('、')}`, {
+        location: { ...loc, row: mapping.firstHeaderRow },
+        hint: `请补上这一列（可用的列名：${names.map((n) => n.join('/')).join('；')}），或确认文件是“${spec.title}”`,
+      }),
+    );
+  }
+  const after = head.filter((r) => r.rowNumber > mapping.lastHeaderRow);
+  async function* dataRows(): AsyncGenerator<Row> {
+    try {
+      yield* after;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { source, mapping, dataRows: dataRows(), close: async () => void (await iterator.return?.()) };
+}
+
+/** True when a row repeats the header (some exports repeat it on every page). */
+export function isRepeatedHeader(row: Row, mapping: HeaderMapping): boolean {
+  let same = 0;
+  for (const c of mapping.columns) {
+    const cell = row.cells[c.index];
+    if (cell?.t === 's' && headerKey(cell.v) === headerKey(c.headerText)) same++;
+  }
+  return same >= Math.min(3, mapping.columns.length);
+}

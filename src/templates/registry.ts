@@ -1,0 +1,74 @@
+// The one registry of template specs: the bundled files in templates/, plus any --template-file.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ShiliError } from '../errors.js';
+import { projectRoot } from '../projectRoot.js';
+import { TemplateSpecSchema, type TemplateSpec } from './spec.js';
+
+let bundled: Map<string, TemplateSpec> | undefined;
+
+/** Parse and validate one spec file; every problem becomes one Chinese message naming the file. */
+export function loadTemplateFile(path: string): TemplateSpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ShiliError('TEMPLATE_FILE', notFound ? '找不到模板说明文件' : '模板说明文件不是有效的 JSON', {
+      location: { file: path },
+      hint: notFound ? '请检查路径' : '请用 JSON 格式编写，可参照 shili 自带的 templates/*.json',
+      cause: err,
+    });
+  }
+  const parsed = TemplateSpecSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new ShiliError('TEMPLATE_FILE', `模板说明文件有误：${first.path.join('.') || '(根)'} ${first.message}`, {
+      location: { file: path },
+      hint: '请对照 shili 自带的 templates/*.json 修改',
+    });
+  }
+  return parsed.data;
+}
+
+function loadBundled(): Map<string, TemplateSpec> {
+  if (bundled) return bundled;
+  const dir = join(projectRoot(), 'templates');
+  bundled = new Map();
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const spec = loadTemplateFile(join(dir, f));
+    if (spec.id !== basename(f, '.json')) throw new Error(`template ${f}: id ${spec.id} must match the file name`);
+    bundled.set(spec.id, spec);
+  }
+  return bundled;
+}
+
+export function allTemplates(): TemplateSpec[] {
+  return [...loadBundled().values()];
+}
+
+/** A bundled template by id; an unknown id is one error listing the valid ones. */
+export function getTemplate(id: string): TemplateSpec {
+  const spec = loadBundled().get(id);
+  if (spec) return spec;
+  const list = allTemplates()
+    .map((t) => `${t.id}（${t.title}）`)
+    .join('、');
+  throw new ShiliError('TEMPLATE_UNKNOWN', `没有名为 ${id} 的模板`, { hint: `可用的模板：${list}` });
+}
+
+/**
+ * The spec a command should use for `role`: the user's --template-file when given (it must be
+ * of the same kind), else the bundled default.
+ */
+export function resolveTemplate(defaultId: string, templateFile?: string): TemplateSpec {
+  const fallback = getTemplate(defaultId);
+  if (!templateFile) return fallback;
+  const spec = loadTemplateFile(templateFile);
+  if (spec.kind !== fallback.kind) {
+    throw new ShiliError('TEMPLATE_FILE', `模板说明文件的 kind 是 ${spec.kind}，这里需要 ${fallback.kind}`, {
+      location: { file: templateFile },
+    });
+  }
+  return spec;
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { decide, type ClassifiedRow } from '../../src/convert/classify.js';
+import { DuplicateTracker, hash53 } from '../../src/convert/duplicates.js';
+import { explain, primaryReason } from '../../src/convert/reasons.js';
+import type { Student } from '../../src/model/record.js';
+
+const student = { studentId: 'G110101201501010016', name: '张三' } as Student;
+
+function row(n: number, over: Partial<ClassifiedRow> = {}): ClassifiedRow {
+  return {
+    row: { rowNumber: n, values: {}, raw: {}, problems: [], empty: false },
+    examDate: '2025-09-15',
+    valueReasons: [],
+    idState: 'ok',
+    idDetail: '',
+    studentId: 'G110101201501010016',
+    inRoster: true,
+    identity: { kind: 'none' },
+    dupKey: 'G110101201501010016',
+    contentHash: 1,
+    ...over,
+  };
+}
+
+function tracked(rows: ClassifiedRow[]): DuplicateTracker {
+  const t = new DuplicateTracker();
+  for (const r of rows) if (r.dupKey) t.see(r.dupKey, r.contentHash, r.row.rowNumber);
+  return t;
+}
+
+describe('decide', () => {
+  it('sends a roster row to tier 1 and an identity match to tier 2', () => {
+    const a = row(2);
+    const b = row(3, { studentId: 'G999', inRoster: false, identity: { kind: 'unique', student }, dupKey: 'X' });
+    const t = tracked([a, b]);
+    expect(decide(a, t)).toEqual({ tier: 1 });
+    expect(decide(b, t)).toEqual({ tier: 2, student });
+  });
+
+  it('never uploads a row with a bad value, whatever its match', () => {
+    const r = row(2, { valueReasons: [{ code: 'INVALID_VALUE', detail: '单元格 J2（右眼裸眼视力）：6.1 超出范围' }] });
+    const d = decide(r, tracked([r]));
+    expect(d.tier).toBe(3);
+    if (d.tier === 3) expect(d.reasons.map((x) => x.code)).toEqual(['INVALID_VALUE']);
+  });
+
+  it('merges identical duplicates and sends every row of a conflicting one to tier 3', () => {
+    const same = [row(2), row(5)];
+    const t1 = tracked(same);
+    expect(decide(same[0]!, t1)).toEqual({ tier: 1 });
+    expect(decide(same[1]!, t1)).toEqual({ tier: 'merged' });
+
+    const conflict = [row(2), row(5), row(9, { contentHash: 2 })];
+    const t2 = tracked(conflict);
+    for (const r of conflict) {
+      const d = decide(r, t2);
+      expect(d.tier).toBe(3);
+      if (d.tier === 3) {
+        expect(d.reasons[0]!.code).toBe('DUPLICATE_CONFLICT');
+        expect(d.reasons[0]!.detail).toContain('第 2、5、9 行');
+      }
+    }
+  });
+
+  it('names the id problem when nothing in the roster fits', () => {
+    const cases: [Partial<ClassifiedRow>, string][] = [
+      [{ inRoster: false }, 'NOT_IN_ROSTER'],
+      [{ inRoster: false, idState: 'damaged', studentId: null, dupKey: null }, 'ID_DAMAGED'],
+      [{ inRoster: false, idState: 'invalid', studentId: null, dupKey: null }, 'ID_INVALID'],
+      [{ inRoster: false, identity: { kind: 'ambiguous', students: [student, student] } }, 'AMBIGUOUS'],
+    ];
+    for (const [over, code] of cases) {
+      const r = row(2, over);
+      const d = decide(r, tracked([r]));
+      expect(d.tier === 3 && d.reasons[0]!.code).toBe(code);
+    }
+  });
+});
+
+describe('reasons', () => {
+  it('puts value problems before id problems and says what to do', () => {
+    const reasons = [
+      { code: 'NOT_IN_ROSTER' as const, detail: '学籍号 G1 不在名单中' },
+      { code: 'INVALID_VALUE' as const, detail: '单元格 K2（左眼裸眼视力）：6.1 超出范围' },
+    ];
+    expect(primaryReason(reasons).code).toBe('INVALID_VALUE');
+    expect(explain(reasons)).toBe('单元格 K2（左眼裸眼视力）：6.1 超出范围；学籍号 G1 不在名单中。请在原文件中改正该单元格后重新转换。');
+  });
+
+  it('hash53 tells different strings apart and is stable', () => {
+    expect(hash53('a\u0001b')).toBe(hash53('a\u0001b'));
+    expect(hash53('a\u0001b')).not.toBe(hash53('a\u0001c'));
+  });
+});
