@@ -1,10 +1,12 @@
 // Why a row could not go into an upload file: the codes, their Chinese names and what to do.
 
+// Ordered by priority: a row's first reason in this order names it (a conflicting duplicate cannot be
+// fixed by correcting one cell, so it comes first).
 export const REASONS = {
+  DUPLICATE_CONFLICT: { label: '同一学生多行且数据不一致', todo: '市系统只保留最后一次上传的数据：请确认哪一行正确，删除其余行后重新转换' },
   INVALID_VALUE: { label: '数值不合规', todo: '请在原文件中改正该单元格后重新转换' },
   INVALID_DATE: { label: '日期无法识别', todo: '请改成 2025/09/01 这样的日期后重新转换' },
   MISSING_EXAM_DATE: { label: '缺少体检日期', todo: '请填写体检日期，或运行时用 --exam-date 指定' },
-  DUPLICATE_CONFLICT: { label: '同一学生多行且数据不一致', todo: '市系统只保留最后一次上传的数据：请确认哪一行正确，删除其余行后重新转换' },
   ID_DAMAGED: { label: '学籍号被 Excel 损坏', todo: '请把学籍号列设为“文本”格式，从原始来源重新复制学籍号' },
   ID_INVALID: { label: '学籍号格式错误', todo: '请核对学籍号（G/J/L 开头共 19 位）后改正' },
   AMBIGUOUS: { label: '多名学生符合，无法确定', todo: '请从候选学生中确认正确的学籍号，改正后重新转换' },

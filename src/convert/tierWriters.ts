@@ -1,4 +1,6 @@
 // Pass 2 of a conversion: the three output workbooks, each created only when its first row arrives.
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { RosterStore } from '../db/roster.js';
 import type { OutputSet } from '../io/outputFile.js';
 import { XlsxWriter, type ColumnDef } from '../io/xlsx/writer.js';
@@ -49,6 +51,8 @@ export class TierWriters {
   private async writer(kind: OutputKind, sheet: string, columns: ColumnDef[]): Promise<XlsxWriter> {
     let w = this.open.get(kind);
     if (!w) {
+      // --out may name a folder that does not exist yet; it is created only once there is something to write.
+      await mkdir(dirname(this.finals[kind]), { recursive: true });
       const temp = this.outputs.plan(this.finals[kind], [this.input]);
       w = await XlsxWriter.create(temp);
       this.open.set(kind, w);

@@ -42,7 +42,7 @@ function expectedHeaders(spec: TemplateSpec): string {
 }
 
 function isComplete(p: Probe): boolean {
-  return !!p.mapping && p.mapping.missingRequired.length === 0;
+  return !!p.mapping && p.mapping.missingRequired.length === 0 && p.mapping.missingGroups.length === 0;
 }
 
 /**
@@ -114,6 +114,14 @@ export async function openLayout(
       new ShiliError('HEADER_MISSING_COLUMN', `第 ${mapping.firstHeaderRow} 行的表头缺少必需的列：${names.map((n) => n[0]).join('、')}`, {
         location: { ...loc, row: mapping.firstHeaderRow },
         hint: `请补上这一列（可用的列名：${names.map((n) => n.join('/')).join('；')}），或确认文件是“${spec.title}”`,
+      }),
+    );
+  }
+  if (mapping.missingGroups.length) {
+    return fail(
+      new ShiliError('HEADER_MISSING_COLUMN', `第 ${mapping.firstHeaderRow} 行的表头里没有任何${mapping.missingGroups.join('、')}`, {
+        location: { ...loc, row: mapping.firstHeaderRow },
+        hint: `这个文件不像“${spec.title}”。请确认选对了文件（可用 shili inspect 查看它是哪种文件；学生名单请用 shili roster import 导入）`,
       }),
     );
   }

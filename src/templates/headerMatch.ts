@@ -28,6 +28,8 @@ export interface HeaderMapping {
   duplicates: { spec: ColumnSpec; cells: string[] }[];
   /** Required columns of the layout the file lacks. */
   missingRequired: ColumnSpec[];
+  /** requireOneOf groups of which the file has no column (their labels). */
+  missingGroups: string[];
 }
 
 /** Header text reduced to what identifies it: NFKC, no spaces, no required-marks, lower case. */
@@ -107,6 +109,7 @@ function mapAt(rows: Row[], start: number, spec: TemplateSpec): HeaderMapping {
     unmapped,
     duplicates: [...dupCells].map(([spec, cells]) => ({ spec, cells })),
     missingRequired: spec.columns.filter((c) => c.required && !byField.has(c.field as FieldName)),
+    missingGroups: spec.requireOneOf.filter((g) => !g.fields.some((f) => byField.has(f as FieldName))).map((g) => g.label),
   };
 }
 

@@ -59,6 +59,10 @@ export const TemplateSpecSchema = z
     /** True while the layout is not confirmed against the real system's file. */
     provisional: z.boolean().default(false),
     columns: z.array(ColumnSpecSchema).min(1),
+    /** Groups of columns of which a file must have at least one (a national file needs some vision column). */
+    requireOneOf: z
+      .array(z.object({ label: z.string().min(1), fields: z.array(z.string().refine(isFieldName)).min(1) }))
+      .default([]),
   })
   .superRefine((spec, ctx) => {
     const seen = new Set<string>();
