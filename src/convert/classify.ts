@@ -1,7 +1,6 @@
 // Pass 1 of a conversion: what one row holds and how it relates to the roster. No tier is final yet,
 // because a conflicting duplicate later in the file can still send this row to the error workbook.
-import type { Student } from '../model/record.js';
-import type { MappedRow } from '../read/mapRow.js';
+import type { FieldName } from '../model/record.js';
 import type { RowReason } from './reasons.js';
 
 /** Fields whose presence means a row carries screening data worth uploading. */
@@ -18,13 +17,16 @@ export const EXAM_VALUE_FIELDS = [
 
 export type IdState = 'ok' | 'missing' | 'damaged' | 'invalid';
 
-export type IdentityMatch =
-  | { kind: 'none' }
-  | { kind: 'unique'; student: Student }
-  | { kind: 'ambiguous'; students: Student[] };
+/** The roster student(s) with the same 姓名 + 出生日期 (+ 性别), by 学籍号. */
+export type IdentityMatch = { kind: 'none' } | { kind: 'unique'; studentId: string } | { kind: 'ambiguous'; count: number };
 
+/** What pass 1 keeps of a row: plain JSON, so it can wait on disk until pass 2. */
 export interface ClassifiedRow {
-  row: MappedRow;
+  rowNumber: number;
+  /** Normalised values of recognised columns (null = empty or unreadable). */
+  values: Partial<Record<FieldName, unknown>>;
+  /** Cell text as read, kept for 学籍号 and for cells that could not be read. */
+  raw: Partial<Record<FieldName, string>>;
   /** YYYY-MM-DD from the row or --exam-date, null when missing or unusable. */
   examDate: string | null;
   /** Value problems: INVALID_VALUE, INVALID_DATE, MISSING_EXAM_DATE. */
@@ -41,11 +43,13 @@ export interface ClassifiedRow {
   dupKey: string | null;
   /** Content hash over every recognised value, for telling identical duplicates from conflicting ones. */
   contentHash: number;
+  /** Surviving digits of an Excel-damaged 学籍号, for finding candidates. */
+  damagedDigits: string | null;
 }
 
 export type Decision =
   | { tier: 1 }
-  | { tier: 2; student: Student }
+  | { tier: 2; studentId: string }
   | { tier: 3; reasons: RowReason[] }
   | { tier: 'merged' };
 
@@ -65,19 +69,19 @@ export function decide(c: ClassifiedRow, dups: DuplicateView): Decision {
         code: 'DUPLICATE_CONFLICT',
         detail: `学籍号 ${c.dupKey} 的学生在本文件出现 ${rows.length} 次（第 ${rows.join('、')} 行），数据不一致`,
       });
-    } else if (!dups.isFirst(c.dupKey, c.row.rowNumber)) {
+    } else if (!dups.isFirst(c.dupKey, c.rowNumber)) {
       return { tier: 'merged' };
     }
   }
   if (reasons.length === 0 && c.inRoster) return { tier: 1 };
-  if (reasons.length === 0 && c.identity.kind === 'unique') return { tier: 2, student: c.identity.student };
+  if (reasons.length === 0 && c.identity.kind === 'unique') return { tier: 2, studentId: c.identity.studentId };
   if (!c.inRoster && c.identity.kind !== 'unique') reasons.push(idReason(c));
   return { tier: 3, reasons };
 }
 
 function idReason(c: ClassifiedRow): RowReason {
   if (c.identity.kind === 'ambiguous') {
-    return { code: 'AMBIGUOUS', detail: `学籍号不在名单中，名单里有 ${c.identity.students.length} 名学生的姓名、出生日期与此行相同` };
+    return { code: 'AMBIGUOUS', detail: `学籍号不在名单中，名单里有 ${c.identity.count} 名学生的姓名、出生日期与此行相同` };
   }
   switch (c.idState) {
     case 'damaged':

@@ -9,12 +9,14 @@ import { mapRow, type MappedRow } from '../read/mapRow.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
 import { EXAM_VALUE_FIELDS, type ClassifiedRow, type IdentityMatch, type IdState } from './classify.js';
 import { DuplicateTracker, hash53 } from './duplicates.js';
+import { Spill } from './spill.js';
 import type { RowReason } from './reasons.js';
 
 const BATCH = 1000;
 
 export interface Pass1Result {
-  rows: (ClassifiedRow & { damagedDigits: string | null })[];
+  /** Classified rows, parked on disk; the caller disposes of it. */
+  rows: Spill<ClassifiedRow>;
   rowsRead: number;
   noData: number;
   duplicates: DuplicateTracker;
@@ -26,7 +28,7 @@ export async function classifyRows(
   roster: RosterStore,
   opts: { examDate?: string | undefined; onProgress?: ((n: number) => void) | undefined },
 ): Promise<Pass1Result> {
-  const result: Pass1Result = { rows: [], rowsRead: 0, noData: 0, duplicates: new DuplicateTracker() };
+  const result: Pass1Result = { rows: new Spill<ClassifiedRow>(), rowsRead: 0, noData: 0, duplicates: new DuplicateTracker() };
   const idCol = mapping.byField.get('studentId')!;
   let batch: { row: MappedRow; damagedDigits: string | null }[] = [];
 
@@ -34,13 +36,22 @@ export async function classifyRows(
     const ids = batch.map((b) => b.row.values.studentId).filter((v): v is string => typeof v === 'string');
     const known = ids.length ? roster.getByIds(ids) : new Map<string, Student>();
     for (const b of batch) {
-      const c = classify(b.row, known, roster, opts.examDate);
-      if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.row.rowNumber);
-      result.rows.push({ ...c, damagedDigits: b.damagedDigits });
+      const c = classify(b.row, known, roster, opts.examDate, b.damagedDigits);
+      if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.rowNumber);
+      result.rows.push(c);
     }
     batch = [];
   };
 
+  try {
+    await readAll();
+  } catch (err) {
+    result.rows.dispose();
+    throw err;
+  }
+  return result;
+
+  async function readAll(): Promise<void> {
   for await (const row of dataRows) {
     const mapped = mapRow(row, mapping.columns);
     if (mapped.empty) continue;
@@ -56,7 +67,7 @@ export async function classifyRows(
   }
   flush();
   opts.onProgress?.(result.rowsRead);
-  return result;
+  }
 }
 
 function hasExamData(r: MappedRow): boolean {
@@ -66,7 +77,13 @@ function hasExamData(r: MappedRow): boolean {
   );
 }
 
-function classify(row: MappedRow, known: Map<string, Student>, roster: RosterStore, fallbackExamDate: string | undefined): ClassifiedRow {
+function classify(
+  row: MappedRow,
+  known: Map<string, Student>,
+  roster: RosterStore,
+  fallbackExamDate: string | undefined,
+  damagedDigits: string | null,
+): ClassifiedRow {
   const v = row.values;
   const valueReasons: RowReason[] = [];
   let idState: IdState = 'ok';
@@ -92,9 +109,14 @@ function classify(row: MappedRow, known: Map<string, Student>, roster: RosterSto
 
   const inRoster = studentId !== null && known.has(studentId);
   const identity: IdentityMatch = inRoster ? { kind: 'none' } : matchIdentity(row, roster);
-  const dupKey = inRoster ? studentId : identity.kind === 'unique' ? identity.student.studentId : studentId;
+  const dupKey = inRoster ? studentId : identity.kind === 'unique' ? identity.studentId : studentId;
+  // Raw text is kept only where pass 2 may need it: the 学籍号 and the cells that could not be read.
+  const raw: MappedRow['raw'] = { studentId: row.raw.studentId ?? '' };
+  for (const p of row.problems) raw[p.field] = p.text;
   return {
-    row,
+    rowNumber: row.rowNumber,
+    values: row.values,
+    raw,
     examDate,
     valueReasons,
     idState,
@@ -104,6 +126,7 @@ function classify(row: MappedRow, known: Map<string, Student>, roster: RosterSto
     identity,
     dupKey,
     contentHash: hash53(contentOf(row, examDate)),
+    damagedDigits,
   };
 }
 
@@ -114,8 +137,8 @@ function matchIdentity(row: MappedRow, roster: RosterStore): IdentityMatch {
   if (!name || !birth) return { kind: 'none' };
   const sex = row.values.sex;
   const found = roster.findByIdentity(nameKey(name), birth).filter((s) => !sex || !s.sex || s.sex === sex);
-  if (found.length === 1) return { kind: 'unique', student: found[0]! };
-  if (found.length > 1) return { kind: 'ambiguous', students: found };
+  if (found.length === 1) return { kind: 'unique', studentId: found[0]!.studentId! };
+  if (found.length > 1) return { kind: 'ambiguous', count: found.length };
   return { kind: 'none' };
 }
 

@@ -1,7 +1,8 @@
-// Tracks the same student appearing more than once in one file, with little memory per row.
+// Tracks the same student appearing more than once in one file, in ~16 bytes per student:
+// a district file has hundreds of thousands of rows, and memory must not grow with them.
 
-/** 53-bit string hash (cyrb53): enough to tell identical rows from different ones without keeping them. */
-export function hash53(s: string): number {
+/** 53-bit string hash (cyrb53), returned as its high 21 and low 32 bits. */
+function hashParts(s: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
@@ -11,46 +12,100 @@ export function hash53(s: string): number {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return [(2097151 & h2) >>> 0, h1 >>> 0];
 }
 
-interface Seen {
-  first: number;
-  hash: number;
-  /** Row numbers of every later occurrence. */
-  more?: number[];
-  conflict?: boolean;
+export function hash53(s: string): number {
+  const [hi, lo] = hashParts(s);
+  return hi * 4294967296 + lo;
 }
 
 export type Occurrence = 'first' | 'identical' | 'conflict';
 
+/**
+ * Open-addressing table keyed by a 53-bit hash of the student id. Two different ids sharing a
+ * hash (about 1 in 10^5 for a 500,000-row file) would be reported as a conflict: a row goes to the
+ * error workbook, never silently dropped. Content is compared by a 32-bit hash.
+ */
 export class DuplicateTracker {
-  private readonly seen = new Map<string, Seen>();
+  private cap = 1 << 12;
+  private keyHi = new Uint32Array(this.cap);
+  private keyLo = new Uint32Array(this.cap);
+  /** First row number holding the key; 0 = empty slot (rows start at 1). */
+  private first = new Uint32Array(this.cap);
+  private content = new Uint32Array(this.cap);
+  private size = 0;
+  /** Keys seen more than once (few): later rows and whether the data differed. */
+  private readonly repeats = new Map<number, { more: number[]; conflict: boolean }>();
 
-  /** Record that `key` occurs at `row` with content `hash`. */
+  private slot(hi: number, lo: number): number {
+    const mask = this.cap - 1;
+    let i = lo & mask;
+    while (this.first[i] !== 0 && (this.keyHi[i] !== hi || this.keyLo[i] !== lo)) i = (i + 1) & mask;
+    return i;
+  }
+
+  private grow(): void {
+    const old = { hi: this.keyHi, lo: this.keyLo, first: this.first, content: this.content, cap: this.cap };
+    const moved = new Map<number, { more: number[]; conflict: boolean }>();
+    this.cap *= 2;
+    this.keyHi = new Uint32Array(this.cap);
+    this.keyLo = new Uint32Array(this.cap);
+    this.first = new Uint32Array(this.cap);
+    this.content = new Uint32Array(this.cap);
+    for (let i = 0; i < old.cap; i++) {
+      if (old.first[i] === 0) continue;
+      const j = this.slot(old.hi[i]!, old.lo[i]!);
+      this.keyHi[j] = old.hi[i]!;
+      this.keyLo[j] = old.lo[i]!;
+      this.first[j] = old.first[i]!;
+      this.content[j] = old.content[i]!;
+      const r = this.repeats.get(i);
+      if (r) moved.set(j, r);
+    }
+    this.repeats.clear();
+    for (const [k, v] of moved) this.repeats.set(k, v);
+  }
+
+  private find(key: string): number {
+    const [hi, lo] = hashParts(key);
+    return this.slot(hi, lo);
+  }
+
+  /** Record that `key` occurs at `row` with content hash `hash`. */
   see(key: string, hash: number, row: number): Occurrence {
-    const s = this.seen.get(key);
-    if (!s) {
-      this.seen.set(key, { first: row, hash });
+    if ((this.size + 1) * 2 > this.cap) this.grow();
+    const [hi, lo] = hashParts(key);
+    const i = this.slot(hi, lo);
+    const c = hash >>> 0;
+    if (this.first[i] === 0) {
+      this.keyHi[i] = hi;
+      this.keyLo[i] = lo;
+      this.first[i] = row;
+      this.content[i] = c;
+      this.size++;
       return 'first';
     }
-    (s.more ??= []).push(row);
-    if (s.hash !== hash) s.conflict = true;
-    return s.conflict ? 'conflict' : 'identical';
+    let r = this.repeats.get(i);
+    if (!r) this.repeats.set(i, (r = { more: [], conflict: false }));
+    r.more.push(row);
+    if (this.content[i] !== c) r.conflict = true;
+    return r.conflict ? 'conflict' : 'identical';
   }
 
   isConflict(key: string): boolean {
-    return this.seen.get(key)?.conflict === true;
+    return this.repeats.get(this.find(key))?.conflict === true;
   }
 
   /** True when `row` is the first occurrence of `key`. */
   isFirst(key: string, row: number): boolean {
-    return this.seen.get(key)?.first === row;
+    return this.first[this.find(key)] === row;
   }
 
   /** Every row holding `key`, in file order. */
   rowsOf(key: string): number[] {
-    const s = this.seen.get(key);
-    return s ? [s.first, ...(s.more ?? [])] : [];
+    const i = this.find(key);
+    if (this.first[i] === 0) return [];
+    return [this.first[i]!, ...(this.repeats.get(i)?.more ?? [])];
   }
 }

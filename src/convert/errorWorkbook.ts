@@ -33,8 +33,8 @@ export const UNMATCHED_COLUMNS: ColumnDef[] = [
 
 export function unmatchedRow(c: ClassifiedRow, reasons: RowReason[], candidates: Candidate[], show: (f: FieldName) => string | null): (string | number | null)[] {
   const cells: (string | number | null)[] = [
-    c.row.rowNumber,
-    c.row.raw.studentId || null,
+    c.rowNumber,
+    c.raw.studentId || null,
     show('name'),
     show('sex'),
     show('birthDate'),

@@ -75,7 +75,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   const outputs = new OutputSet({ force: opts.force });
   const writers = new TierWriters(outputs, finals, input, mapping, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
   try {
-    for (const c of pass1.rows) {
+    for (const c of pass1.rows.items()) {
       const d = decide(c, pass1.duplicates);
       switch (d.tier) {
         case 'merged':
@@ -87,7 +87,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
           break;
         case 2:
           summary.matchedByIdentity++;
-          await writers.cityTemplate(c, d.student);
+          await writers.cityTemplate(c, d.studentId);
           break;
         case 3: {
           summary.unmatched++;
@@ -106,6 +106,8 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
     await writers.abort();
     await outputs.abort();
     throw err;
+  } finally {
+    pass1.rows.dispose();
   }
   return summary;
 }

@@ -14,7 +14,7 @@ import { UNMATCHED_COLUMNS, unmatchedRow, type Candidate } from './errorWorkbook
 import type { OutputKind } from './outputs.js';
 import type { RowReason } from './reasons.js';
 
-type Row = ClassifiedRow & { damagedDigits: string | null };
+type Row = ClassifiedRow;
 
 const IDENTITY_FROM_ROSTER: readonly FieldName[] = ['studentId', 'name', 'sex', 'birthDate', 'idCardNumber', 'schoolName', 'gradeName', 'className'];
 
@@ -67,10 +67,12 @@ export class TierWriters {
       'Sheet1',
       this.uploadColumns.map((u) => ({ header: u.header, ...(u.spec.width ? { width: u.spec.width } : {}) })),
     );
-    await w.writeRow(this.uploadColumns.map((u) => fmt(u.spec, u.spec.field === 'examDate' ? c.examDate : c.row.values[u.spec.field as FieldName])));
+    await w.writeRow(this.uploadColumns.map((u) => fmt(u.spec, u.spec.field === 'examDate' ? c.examDate : c.values[u.spec.field as FieldName])));
   }
 
-  async cityTemplate(c: Row, student: Student): Promise<void> {
+  async cityTemplate(c: Row, studentId: string): Promise<void> {
+    // Tier-2 rows are few (a few percent), so one lookup each is cheaper than keeping students from pass 1.
+    const student = this.roster.getByIds([studentId]).get(studentId)!;
     const w = await this.writer(
       'cityTemplate',
       this.city.sheetName,
@@ -80,7 +82,7 @@ export class TierWriters {
       const f = col.field as FieldName;
       if (f === 'examDate') return fmt(col, c.examDate);
       const fromRoster = IDENTITY_FROM_ROSTER.includes(f) ? student[f as keyof Student] : null;
-      return fmt(col, fromRoster ?? c.row.values[f]);
+      return fmt(col, fromRoster ?? c.values[f]);
     });
     await w.writeRow(values);
   }
@@ -93,14 +95,14 @@ export class TierWriters {
     // Values as shili understood them where they were readable, else the cell text as it was.
     const show = (f: FieldName): string | null => {
       const col = this.specOf.get(f);
-      const value = c.row.values[f];
-      return col && value !== null && value !== undefined ? formatValue(col.type, value, col) : c.row.raw[f] || null;
+      const value = c.values[f];
+      return col && value !== null && value !== undefined ? formatValue(col.type, value, col) : c.raw[f] || null;
     };
     await w.writeRow([...unmatchedRow(c, reasons, this.candidates(c), show), ...this.vision.map((v) => show(v.spec.field as FieldName))]);
   }
 
   private candidates(c: Row): Candidate[] {
-    const v = c.row.values;
+    const v = c.values;
     const name = typeof v.name === 'string' ? v.name : undefined;
     return this.roster.candidates(
       {

@@ -8,7 +8,9 @@ const student = { studentId: 'G110101201501010016', name: '张三' } as Student;
 
 function row(n: number, over: Partial<ClassifiedRow> = {}): ClassifiedRow {
   return {
-    row: { rowNumber: n, values: {}, raw: {}, problems: [], empty: false },
+    rowNumber: n,
+    values: {},
+    raw: {},
     examDate: '2025-09-15',
     valueReasons: [],
     idState: 'ok',
@@ -18,23 +20,24 @@ function row(n: number, over: Partial<ClassifiedRow> = {}): ClassifiedRow {
     identity: { kind: 'none' },
     dupKey: 'G110101201501010016',
     contentHash: 1,
+    damagedDigits: null,
     ...over,
   };
 }
 
 function tracked(rows: ClassifiedRow[]): DuplicateTracker {
   const t = new DuplicateTracker();
-  for (const r of rows) if (r.dupKey) t.see(r.dupKey, r.contentHash, r.row.rowNumber);
+  for (const r of rows) if (r.dupKey) t.see(r.dupKey, r.contentHash, r.rowNumber);
   return t;
 }
 
 describe('decide', () => {
   it('sends a roster row to tier 1 and an identity match to tier 2', () => {
     const a = row(2);
-    const b = row(3, { studentId: 'G999', inRoster: false, identity: { kind: 'unique', student }, dupKey: 'X' });
+    const b = row(3, { studentId: 'G999', inRoster: false, identity: { kind: 'unique', studentId: student.studentId! }, dupKey: 'X' });
     const t = tracked([a, b]);
     expect(decide(a, t)).toEqual({ tier: 1 });
-    expect(decide(b, t)).toEqual({ tier: 2, student });
+    expect(decide(b, t)).toEqual({ tier: 2, studentId: student.studentId });
   });
 
   it('never uploads a row with a bad value, whatever its match', () => {
@@ -67,7 +70,7 @@ describe('decide', () => {
       [{ inRoster: false }, 'NOT_IN_ROSTER'],
       [{ inRoster: false, idState: 'damaged', studentId: null, dupKey: null }, 'ID_DAMAGED'],
       [{ inRoster: false, idState: 'invalid', studentId: null, dupKey: null }, 'ID_INVALID'],
-      [{ inRoster: false, identity: { kind: 'ambiguous', students: [student, student] } }, 'AMBIGUOUS'],
+      [{ inRoster: false, identity: { kind: 'ambiguous', count: 2 } }, 'AMBIGUOUS'],
     ];
     for (const [over, code] of cases) {
       const r = row(2, over);
@@ -90,5 +93,20 @@ describe('reasons', () => {
   it('hash53 tells different strings apart and is stable', () => {
     expect(hash53('a\u0001b')).toBe(hash53('a\u0001b'));
     expect(hash53('a\u0001b')).not.toBe(hash53('a\u0001c'));
+  });
+});
+
+describe('DuplicateTracker', () => {
+  it('keeps working past many resizes and finds repeats among 100,000 keys', () => {
+    const t = new DuplicateTracker();
+    for (let i = 1; i <= 100_000; i++) expect(t.see(`G${i}`, 7, i)).toBe('first');
+    expect(t.see('G500', 7, 100_001)).toBe('identical');
+    expect(t.see('G900', 8, 100_002)).toBe('conflict');
+    expect(t.isFirst('G500', 500)).toBe(true);
+    expect(t.isFirst('G500', 100_001)).toBe(false);
+    expect(t.isConflict('G900')).toBe(true);
+    expect(t.isConflict('G500')).toBe(false);
+    expect(t.rowsOf('G900')).toEqual([900, 100_002]);
+    expect(t.rowsOf('nope')).toEqual([]);
   });
 });
