@@ -32,9 +32,42 @@ function quoted(m: string): string {
   return m.match(/'([^']+)'/)?.[1] ?? m.replace(/^error: /, '');
 }
 
+/** Terminal columns a string takes: CJK and full-width characters take two, so help text lines up. */
+function displayWidth(str: string): number {
+  let w = 0;
+  for (const ch of str.replace(/\x1b\[[0-9;]*m/g, '')) {
+    const c = ch.codePointAt(0)!;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || c >= 0x20000 ? 2 : 1;
+  }
+  return w;
+}
+
+const USAGE_WORDS: [RegExp, string][] = [
+  [/\[options\]/g, '[选项]'],
+  [/\[command\]/g, '[命令]'],
+];
+
+function usageText(s: string): string {
+  return USAGE_WORDS.reduce((t, [re, zh]) => t.replace(re, zh), s);
+}
+
 function localise(cmd: Command): Command {
   cmd
-    .configureHelp({ styleTitle: (s: string) => TITLES[s] ?? s, sortSubcommands: false })
+    .configureHelp({
+      styleTitle: (s: string) => TITLES[s] ?? s,
+      styleUsage: usageText,
+      styleSubcommandTerm: usageText,
+      displayWidth,
+      // Chinese has no spaces to break at; commander would break at the few there are, mid-phrase.
+      boxWrap: (str: string) => str,
+      sortSubcommands: false,
+      optionDescription: (o) => {
+        const extra: string[] = [];
+        if (o.argChoices) extra.push(`可选：${o.argChoices.join('、')}`);
+        if (o.defaultValue !== undefined && !o.isBoolean()) extra.push(`默认：${String(o.defaultValue)}`);
+        return extra.length ? `${o.description}（${extra.join('；')}）` : o.description;
+      },
+    })
     .helpOption('-h, --help', '显示帮助')
     .exitOverride()
     .configureOutput({ outputError: () => undefined });

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { basename } from 'node:path';
 import { convertNationalToCity, type ConvertSummary } from '../convert/nationalToCity.js';
 import { outputPaths } from '../convert/outputs.js';
-import { REASONS, type ReasonCode } from '../convert/reasons.js';
+import { REASON_CODES, REASONS } from '../convert/reasons.js';
 import { openDatabase } from '../db/open.js';
 import { RosterStore } from '../db/roster.js';
 import { ExitCode, ShiliError, UsageError } from '../errors.js';
@@ -39,7 +39,7 @@ export function convertNationalToCityCommand(): Command {
   addOutputOptions(cmd);
   addInputOptions(cmd);
   addJsonOption(cmd);
-  cmd.addHelpText('after', HELP);
+  cmd.addHelpText('after', HELP + '\n');
   cmd.action(async (files: string[], opts: Opts, command: Command) => {
     const all = command.optsWithGlobals<Opts>();
     process.exitCode = await run(files, all);
@@ -122,13 +122,13 @@ function toJson(s: ConvertSummary) {
 function printSummary(s: ConvertSummary): void {
   const out = { json: false };
   const rel = (p: string | null) => (p ? basename(p) : '');
-  say(chalk.bold(`${s.input}（工作表「${s.sheet}」）：读取 ${s.rows} 行`), out);
+  say(chalk.bold(`${s.input}${s.sheet ? `（工作表「${s.sheet}」）` : ''}：读取 ${s.rows} 行`), out);
   say(`  ${chalk.green('✔')} 学籍号匹配，可直接上传：${s.matched} 行${s.outputs.cityUpload ? ` → ${rel(s.outputs.cityUpload)}` : ''}`, out);
   say(`  ${chalk.green('✔')} 按姓名+出生日期匹配，用市体检系统模板上传：${s.matchedByIdentity} 行${s.outputs.cityTemplate ? ` → ${rel(s.outputs.cityTemplate)}` : ''}`, out);
   const mark = s.unmatched ? chalk.yellow('✖') : chalk.green('✔');
   say(`  ${mark} 需要人工处理：${s.unmatched} 行${s.outputs.unmatched ? ` → ${rel(s.outputs.unmatched)}` : ''}`, out);
-  for (const [code, n] of Object.entries(s.reasons) as [ReasonCode, number][]) {
-    say(`      ${code}（${REASONS[code].label}）：${n}`, out);
+  for (const code of REASON_CODES) {
+    if (s.reasons[code]) say(`      ${code}（${REASONS[code].label}）：${s.reasons[code]}`, out);
   }
   if (s.merged) say(`  合并了完全相同的重复行：${s.merged} 行`, out);
   if (s.noData) say(`  没有任何视力数据、未写入上传文件：${s.noData} 行`, out);

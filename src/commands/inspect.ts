@@ -23,7 +23,7 @@ export function inspectCommand(): Command {
   const cmd = new Command('inspect').description('查看文件的模板、表头、列对应关系和问题（不写文件）').argument('<文件>', '.xlsx 或 .csv 文件');
   addInputOptions(cmd);
   addJsonOption(cmd);
-  cmd.addHelpText('after', HELP);
+  cmd.addHelpText('after', HELP + '\n');
   cmd.action(async (file: string, _o: CommonOpts, command: Command) => {
     process.exitCode = await run(file, command.optsWithGlobals<CommonOpts>());
   });

@@ -31,7 +31,7 @@ export function rosterCommand(): Command {
   addDbOption(imp);
   addInputOptions(imp);
   addJsonOption(imp);
-  imp.addHelpText('after', HELP);
+  imp.addHelpText('after', HELP + '\n');
   imp.action(async (file: string, _o: CommonOpts, command: Command) => {
     process.exitCode = await run(file, command.optsWithGlobals<CommonOpts>());
   });
@@ -77,7 +77,7 @@ async function run(file: string, o: CommonOpts): Promise<ExitCode> {
     return exit;
   }
   const out = { json: false };
-  say(chalk.bold(`${file}（工作表「${read.sheet}」）：读取 ${read.rows} 行`), out);
+  say(chalk.bold(`${file}${read.format === 'csv' ? '' : `（工作表「${read.sheet}」）`}：读取 ${read.rows} 行`), out);
   say(`  新增 ${counts.added} 人，更新 ${counts.updated} 人，未变 ${counts.unchanged} 人，跳过 ${read.skipped.length} 行`, out);
   if (read.merged) say(`  合并了完全相同的重复行：${read.merged} 行`, out);
   for (const s of read.skipped.slice(0, SHOW_SKIPPED)) {

@@ -29,6 +29,7 @@ export interface ConvertOptions {
 
 export interface ConvertSummary {
   input: string;
+  /** Worksheet read ("" for CSV). */
   sheet: string;
   rows: number;
   matched: number;
@@ -61,7 +62,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
 
   const summary: ConvertSummary = {
     input,
-    sheet: layout.source.sheet,
+    sheet: layout.source.format === 'csv' ? '' : layout.source.sheet,
     rows: pass1.rowsRead,
     matched: 0,
     matchedByIdentity: 0,

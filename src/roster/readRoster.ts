@@ -37,6 +37,7 @@ export interface FieldWarning {
 
 export interface RosterRead {
   sheet: string;
+  format: 'xlsx' | 'csv';
   students: Student[];
   rows: number;
   skipped: SkippedRow[];
@@ -48,7 +49,7 @@ export interface RosterRead {
 export async function readRoster(file: string, spec: TemplateSpec, open: OpenOptions, onProgress?: (n: number) => void): Promise<RosterRead> {
   const layout = await openLayout(file, spec, open);
   const { mapping } = layout;
-  const result: RosterRead = { sheet: layout.source.sheet, students: [], rows: 0, skipped: [], warnings: [], merged: 0 };
+  const result: RosterRead = { sheet: layout.source.sheet, format: layout.source.format, students: [], rows: 0, skipped: [], warnings: [], merged: 0 };
   const byId = new Map<string, { index: number; hash: number; rows: number[]; conflict: boolean }>();
 
   for await (const row of layout.dataRows) {
