@@ -58,10 +58,26 @@ export function cellText(cell: Cell | undefined): string {
       return cell.v;
     case 'n':
     case 'd':
-      return Number.isInteger(cell.v) && Math.abs(cell.v) < 1e21 ? BigInt(cell.v).toString() : String(cell.v);
+      return numberText(cell.v);
     case 'b':
       return cell.v ? 'TRUE' : 'FALSE';
     case 'e':
       return cell.v;
   }
+}
+
+/**
+ * A number as Excel shows it: at most 15 significant digits, never in exponent form for integers
+ * (110101200801011000, not 110101200801011008 or 1.10101E+17).
+ */
+export function numberText(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Math.abs(v) < 1e15) return String(Number(v.toPrecision(15)));
+  const [mantissa, exp] = v.toPrecision(15).split('e');
+  if (exp === undefined) return mantissa!;
+  const neg = mantissa!.startsWith('-');
+  const digits = mantissa!.replace(/^-/, '').replace('.', '');
+  const intLen = Number(exp) + 1;
+  const text = intLen >= digits.length ? digits + '0'.repeat(intLen - digits.length) : `${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
+  return (neg ? '-' : '') + text;
 }
