@@ -9,7 +9,9 @@ export const EXCEL_EXACT_LIMIT = 1e15;
 
 /** Exponent text as Excel shows a long number ("1.10101E+17"), on compact upper-case text, optional G/J/L. */
 const EXPONENT_TEXT = /^[GJL]?(\d+)(?:\.(\d+))?E\+?(\d+)$/;
-const LONG_DIGITS = /^[GJL]?\d{16,}$/;
+// A G/J/L prefix followed by Excel-rounded digits happens when 学籍号 are built as ="G"&身份证号 from a
+// damaged column; the length is then intact. A prefixed value of the wrong length was mistyped, not rounded.
+const LONG_DIGITS = /^(?:[GJL]\d{18}|\d{16,})$/;
 /** Strips the ="…" and leading-apostrophe tricks CSV exporters use to keep IDs as text. */
 const TEXT_WRAPPER = /^(?:="(.*)"|'(.*))$/;
 
@@ -25,7 +27,7 @@ export function isExponentText(id: string): boolean {
   return EXPONENT_TEXT.test(id);
 }
 
-/** The digits after an optional G/J/L prefix when there are 16 or more, or null. */
+/** The digits of a bare run of 16+ digits, or of G/J/L + 18 digits; otherwise null. */
 export function longDigits(id: string): string | null {
   if (!LONG_DIGITS.test(id)) return null;
   const c = id.charCodeAt(0);

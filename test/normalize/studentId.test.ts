@@ -116,3 +116,12 @@ describe('studentIdKind', () => {
     expect(() => studentIdKind('110101')).toThrow(TypeError);
   });
 });
+
+describe('truncated ids are mistyped, not Excel-damaged', () => {
+  it('G + 17 digits ending in zeros is ID_INVALID; G + 18 damaged digits stays ID_DAMAGED', () => {
+    const short = normalizeStudentId({ t: 's', v: 'G44030520141117800' });
+    expect(short.ok === false && short.code).toBe('ID_INVALID');
+    const prefixed = normalizeStudentId({ t: 's', v: 'G110101200801011000' });
+    expect(prefixed.ok === false && prefixed.code).toBe('ID_DAMAGED');
+  });
+});
