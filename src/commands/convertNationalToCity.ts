@@ -112,7 +112,7 @@ function toJson(s: ConvertSummary) {
     matched: s.matched,
     matchedByIdentity: s.matchedByIdentity,
     unmatched: s.unmatched,
-    reasons: s.reasons,
+    reasons: Object.fromEntries(REASON_CODES.filter((c) => s.reasons[c]).map((c) => [c, s.reasons[c]])),
     outputs: s.outputs,
     merged: s.merged,
     noData: s.noData,
