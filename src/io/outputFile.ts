@@ -1,0 +1,286 @@
+// Safe outputs: every file is written under a hidden temp name in the same folder and
+// renamed into place only after all of them were written, so a crash, a full disk or
+// Ctrl-C never leaves a half-written file under a name the user would trust.
+
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ShiliError } from '../errors.js';
+
+interface Planned {
+  final: string;
+  temp: string;
+}
+
+// A temp name must still fit the 255-byte file name limit of ext4/APFS/NTFS.
+const TEMP_BASE_MAX_BYTES = 200;
+
+export class OutputSet {
+  private readonly force: boolean;
+  readonly mode: number;
+  private planned: Planned[] = [];
+  private listening = false;
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    this.removeTempsSync();
+    this.stopListening();
+    // Let the default action (exit with 128+n) happen unless someone else handles the signal.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  private readonly onExit = (): void => this.removeTempsSync();
+
+  constructor(opts: { force: boolean; mode?: number }) {
+    this.force = opts.force;
+    this.mode = opts.mode ?? 0o600;
+  }
+
+  /**
+   * Plan a final path; returns the temp path to write to (same folder, so the rename is atomic).
+   * Throws OUTPUT_EXISTS when the final exists and !force, OUTPUT_IS_INPUT when it is one of
+   * `protectedPaths`.
+   */
+  plan(finalPath: string, protectedPaths: string[] = []): string {
+    const final = path.resolve(finalPath);
+    const dir = path.dirname(final);
+    const base = path.basename(final);
+    const dirStat = statOrUndefined(dir);
+    if (!dirStat?.isDirectory()) {
+      throw new ShiliError('OUTPUT_DIR_MISSING', `输出文件夹 ${dir} 不存在`, {
+        hint: '请先创建这个文件夹，或用 --out 指定一个已有的文件夹',
+      });
+    }
+    const finalStat = statOrUndefined(final);
+    if (finalStat && isProtected(final, finalStat, protectedPaths)) {
+      throw new ShiliError('OUTPUT_IS_INPUT', `输出文件 ${finalPath} 就是输入文件，不能覆盖输入`, {
+        hint: '请用 --out 换一个输出文件名',
+      });
+    }
+    if (finalStat?.isDirectory()) {
+      throw new ShiliError('OUTPUT_IS_DIR', `输出路径 ${finalPath} 是一个文件夹`, {
+        hint: '请用 --out 指定一个文件名',
+      });
+    }
+    if (finalStat && !this.force) {
+      throw outputExists(finalPath);
+    }
+    if (this.planned.some((p) => p.final === final)) {
+      throw new ShiliError('OUTPUT_DUPLICATE', `两个输出都要写到 ${finalPath}`, {
+        hint: '请检查学校或班级名称是否重复，或用 --out 分开输出',
+      });
+    }
+    const stem = truncateUtf8(base, TEMP_BASE_MAX_BYTES);
+    const temp = path.join(dir, `.${stem}.shili-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    this.planned.push({ final, temp });
+    this.listen();
+    return temp;
+  }
+
+  /** Rename every temp to its final name (after all were written). Returns the final paths. */
+  async commit(): Promise<string[]> {
+    const done: string[] = [];
+    let current: Planned | undefined;
+    try {
+      for (const p of this.planned) {
+        current = p;
+        await this.moveIntoPlace(p);
+        done.push(p.final);
+      }
+    } catch (err) {
+      this.planned = this.planned.filter((p) => !done.includes(p.final));
+      await this.abort();
+      const partly = done.length > 0 ? `（已完成 ${done.length} 个：${done.join('、')}）` : '';
+      throw err instanceof ShiliError ? err : toWriteError(err, current?.final ?? '', partly);
+    }
+    await syncDirs(done);
+    this.planned = [];
+    this.stopListening();
+    return done;
+  }
+
+  /** Delete every temp (on any failure). Safe to call more than once. */
+  async abort(): Promise<void> {
+    const temps = this.planned.map((p) => p.temp);
+    this.planned = [];
+    this.stopListening();
+    await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true }).catch(() => undefined)));
+  }
+
+  private async moveIntoPlace(p: Planned): Promise<void> {
+    if (this.force) {
+      await fs.promises.rename(p.temp, p.final);
+      return;
+    }
+    // link() fails atomically when the final appeared meanwhile, so nothing is ever overwritten.
+    try {
+      await fs.promises.link(p.temp, p.final);
+      await fs.promises.unlink(p.temp);
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === 'EEXIST') throw outputExists(p.final);
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+      // File systems without hard links (FAT, some network shares): check, then rename.
+      if (statOrUndefined(p.final)) throw outputExists(p.final);
+      await fs.promises.rename(p.temp, p.final);
+    }
+  }
+
+  private removeTempsSync(): void {
+    for (const p of this.planned) {
+      try {
+        fs.rmSync(p.temp, { force: true });
+      } catch {
+        // Best effort while the process is going down.
+      }
+    }
+    this.planned = [];
+  }
+
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+    process.on('exit', this.onExit);
+  }
+
+  private stopListening(): void {
+    if (!this.listening) return;
+    this.listening = false;
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    process.off('exit', this.onExit);
+  }
+}
+
+/**
+ * Turn an fs error while writing `filePath` into a ShiliError that names the folder and the fix.
+ * Already-typed errors pass through.
+ */
+export function toWriteError(err: unknown, filePath: string, extra = ''): ShiliError {
+  if (err instanceof ShiliError) return err;
+  const dir = path.dirname(path.resolve(filePath));
+  const code = errorCode(err);
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new ShiliError('DISK_FULL', `磁盘空间不足，无法写入文件夹 ${dir}${extra}`, {
+      hint: '请清理磁盘空间后重试，或用 --out 换一个有空间的位置',
+      cause: err,
+    });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new ShiliError('OUTPUT_NOT_WRITABLE', `没有权限写入文件夹 ${dir}${extra}`, {
+      hint: '请用 --out 换一个自己有写权限的文件夹',
+      cause: err,
+    });
+  }
+  if (code === 'EEXIST') return outputExists(filePath);
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new ShiliError('OUTPUT_DIR_MISSING', `输出文件夹 ${dir} 不存在${extra}`, {
+      hint: '请先创建这个文件夹，或用 --out 指定一个已有的文件夹',
+      cause: err,
+    });
+  }
+  return new ShiliError('OUTPUT_WRITE_FAILED', `写入文件夹 ${dir} 失败（${code ?? String(err)}）${extra}`, {
+    hint: '请检查磁盘和文件夹是否可用，或用 --out 换一个位置',
+    cause: err,
+  });
+}
+
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])$/i;
+const STEM_MAX_CHARS = 100;
+// Room for an extension and the temp-name decoration within 255 bytes.
+const STEM_MAX_BYTES = 180;
+
+/** A file name stem from a school or class name that is safe on Linux, macOS and Windows. Never empty. */
+export function safeFileStem(name: string): string {
+  let s = name
+    .normalize('NFC')
+    // Control characters, and invisible/bidi marks that could disguise a name.
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/[/\\<>:"|?*]/g, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/\.{2,}/g, '.')
+    .trim()
+    // A leading dot hides the file on Linux/macOS.
+    .replace(/^[.\s]+/, '');
+  s = trimEnd(truncateChars(s, STEM_MAX_CHARS));
+  s = trimEnd(truncateUtf8(s, STEM_MAX_BYTES));
+  const device = s.split('.')[0]?.trim() ?? '';
+  if (WINDOWS_RESERVED.test(device)) s = `_${s}`;
+  return s === '' ? '未命名' : s;
+}
+
+function trimEnd(s: string): string {
+  // Windows drops trailing dots and spaces, which would make two names collide.
+  return s.replace(/[.\s]+$/, '');
+}
+
+function truncateChars(s: string, max: number): string {
+  const chars = Array.from(s);
+  return chars.length <= max ? s : chars.slice(0, max).join('');
+}
+
+function truncateUtf8(s: string, maxBytes: number): string {
+  if (Buffer.byteLength(s) <= maxBytes) return s;
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > maxBytes) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
+function outputExists(file: string): ShiliError {
+  return new ShiliError('OUTPUT_EXISTS', `输出文件 ${file} 已经存在`, {
+    hint: '如需覆盖请加 --force，或用 --out 指定另一个文件名',
+  });
+}
+
+function isProtected(final: string, finalStat: fs.Stats, protectedPaths: string[]): boolean {
+  const real = realOrSelf(final);
+  return protectedPaths.some((p) => {
+    const st = statOrUndefined(p);
+    if (!st) return false;
+    // Same inode also catches hard links and case-insensitive spellings.
+    return (st.dev === finalStat.dev && st.ino === finalStat.ino) || realOrSelf(p) === real;
+  });
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function statOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
+}
+
+/** Make the renames durable; folders cannot be opened for fsync on Windows, so this is best effort. */
+async function syncDirs(files: string[]): Promise<void> {
+  for (const dir of new Set(files.map((f) => path.dirname(f)))) {
+    try {
+      const fh = await fs.promises.open(dir, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      // Not supported here; the data itself was already fsynced by the writers.
+    }
+  }
+}

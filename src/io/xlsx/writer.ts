@@ -1,0 +1,268 @@
+// Fast streaming .xlsx writer: rows become XML by string concatenation and go through one
+// deflate stream per sheet (level 1, in the thread pool), so memory stays flat and the row loop sets the pace.
+// Every string is an inline string in text format ("@"), so IDs like G1101…, codes like 01
+// and values like -1.25 arrive as text and stay text when a user edits the file.
+
+import { columnLetter } from '../a1.js';
+import { ShiliError } from '../../errors.js';
+import { defaultWidth, layoutHeader } from './writer/header.js';
+import {
+  APP_XML,
+  contentTypesXml,
+  coreXml,
+  ROOT_RELS_XML,
+  sheetPartName,
+  workbookRelsXml,
+  workbookXml,
+  type WrittenSheet,
+} from './writer/parts.js';
+import { sheetName } from './writer/sheetName.js';
+import { rangeRef, sheetHead, sheetTail, styledRow } from './writer/sheetXml.js';
+import { STYLE_TEXT, STYLES_XML } from './writer/styles.js';
+import { xmlBytes } from './writer/xml.js';
+import { ZipWriter, type ZipEntry } from './zipWriter.js';
+import type { MergeRange } from '../table.js';
+
+export interface ColumnDef {
+  /** A path for multi-row headers: ["秋季","左眼视力"]; adjacent equal group texts are merged. */
+  header: string | string[];
+  /** Width in Excel character units (a CJK character is about 2); default from the header. */
+  width?: number;
+}
+
+export interface SheetOptions {
+  name: string;
+  columns: ColumnDef[];
+  /** Freeze the rows down to the header; default true. */
+  freezeHeader?: boolean;
+  /** Filter buttons on the (last) header row. */
+  autoFilter?: boolean;
+  /** Rows of text above the header, e.g. a title; each is merged across all columns. */
+  notes?: string[];
+}
+
+export type CellInput = string | number | null | undefined;
+
+// Excel's limits; beyond them Excel refuses or "repairs" the file.
+const MAX_ROWS = 1_048_576;
+const MAX_COLUMNS = 16_384;
+const MAX_CELL_CHARS = 32_767;
+// Rows are encoded straight into a buffer of this size, which goes to deflate when full.
+const CHUNK_BYTES = 256 * 1024;
+const DEFAULT_LEVEL = 1;
+const PARTS_LEVEL = 6;
+
+const TEXT_MID = `" s="${STYLE_TEXT}" t="inlineStr"><is><t xml:space="preserve">`;
+const TEXT_END = '</t></is></c>';
+const NUMBER_MID = '"><v>';
+const NUMBER_END = '</v></c>';
+
+interface OpenSheet {
+  name: string;
+  entry: ZipEntry;
+  columns: number;
+  headerLastRow: number;
+  autoFilter: boolean;
+  merges: MergeRange[];
+}
+
+export class XlsxWriter {
+  private readonly sheets: WrittenSheet[] = [];
+  private readonly taken = new Set<string>();
+  private sheet: OpenSheet | undefined;
+  /** `<c r="` + column letters, per column index, grown on demand. */
+  private cellOpen: string[] = [];
+  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  private row = 0;
+  private dataRows = 0;
+  private done = false;
+
+  private constructor(
+    private readonly zip: ZipWriter,
+    private readonly level: number,
+  ) {}
+
+  static async create(path: string, opts: { compressionLevel?: number; mode?: number } = {}): Promise<XlsxWriter> {
+    const zip = await ZipWriter.create(path, { mode: opts.mode ?? 0o600 });
+    return new XlsxWriter(zip, opts.compressionLevel ?? DEFAULT_LEVEL);
+  }
+
+  /** Finish any previous sheet, then start a new one with its note and header rows. */
+  async startSheet(opts: SheetOptions): Promise<void> {
+    this.assertOpen();
+    await this.finishSheet();
+    if (opts.columns.length > MAX_COLUMNS) throw tooManyColumns(opts.columns.length);
+    const index = this.sheets.length;
+    const name = sheetName(opts.name, this.taken, index);
+    this.taken.add(name.toLowerCase());
+    this.sheets.push({ name });
+
+    const notes = opts.notes ?? [];
+    const header = layoutHeader(opts.columns.map((c) => c.header));
+    const headerFirstRow = notes.length + 1;
+    const headerLastRow = notes.length + header.depth;
+    const lastCol = Math.max(0, opts.columns.length - 1);
+    const merges: MergeRange[] = [];
+    notes.forEach((_, i) => {
+      if (lastCol > 0) merges.push({ top: i + 1, left: 0, bottom: i + 1, right: lastCol });
+    });
+    for (const m of header.merges) {
+      merges.push({ top: m.top + headerFirstRow, left: m.left, bottom: m.bottom + headerFirstRow, right: m.right });
+    }
+
+    const entry = this.zip.startEntry(sheetPartName(index), this.level);
+    this.sheet = { name, entry, columns: opts.columns.length, headerLastRow, autoFilter: opts.autoFilter ?? false, merges };
+    this.row = headerLastRow;
+    this.dataRows = 0;
+    this.growCellOpen(opts.columns.length);
+
+    let head = sheetHead({
+      widths: opts.columns.map((c) => roundWidth(c.width ?? defaultWidth(c.header))),
+      frozenRows: opts.freezeHeader === false || opts.columns.length === 0 ? 0 : headerLastRow,
+      selected: index === 0,
+      textStyle: STYLE_TEXT,
+    });
+    notes.forEach((text, i) => (head += styledRow(i + 1, [text], false)));
+    if (opts.columns.length > 0) {
+      header.grid.forEach((texts, r) => (head += styledRow(headerFirstRow + r, texts, true)));
+    }
+    await this.put(head);
+  }
+
+  /**
+   * Append one data row. Returns a promise only when the output needs to catch up: write
+   * `const p = w.writeRow(v); if (p) await p;` to keep 200k rows cheap.
+   */
+  writeRow(values: readonly CellInput[]): Promise<void> | void {
+    const sheet = this.sheet;
+    if (!sheet) throw new Error('XlsxWriter.writeRow before startSheet');
+    if (this.row >= MAX_ROWS) throw tooManyRows(sheet.name);
+    const r = ++this.row;
+    this.dataRows++;
+    const n = values.length;
+    if (n > this.cellOpen.length) this.growCellOpen(n);
+    const open = this.cellOpen;
+    // Row number and style are the same for every text cell of the row: join them once.
+    const textMid = r + TEXT_MID;
+    let xml = '<row r="' + r + '">';
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (typeof v === 'string') {
+        if (v === '') continue;
+        if (v.length > MAX_CELL_CHARS) throw cellTooLong(sheet.name, columnLetter(i) + r);
+        xml += open[i]! + textMid + xmlBytes(v) + TEXT_END;
+      } else if (typeof v === 'number') {
+        // NaN and Infinity have no cell representation; they mean "no value".
+        if (Number.isFinite(v)) xml += open[i]! + r + NUMBER_MID + v + NUMBER_END;
+      }
+    }
+    return this.put(xml + '</row>');
+  }
+
+  /** Data rows written in the current sheet (header and note rows not counted). */
+  rowCount(): number {
+    return this.dataRows;
+  }
+
+  /** Finish the last sheet, write the package parts, fsync and close the file. */
+  async close(): Promise<void> {
+    this.assertOpen();
+    if (this.sheets.length === 0) await this.startSheet({ name: 'Sheet1', columns: [] });
+    await this.finishSheet();
+    this.done = true;
+    await this.zip.addEntry('xl/workbook.xml', workbookXml(this.sheets), PARTS_LEVEL);
+    await this.zip.addEntry('xl/_rels/workbook.xml.rels', workbookRelsXml(this.sheets.length), PARTS_LEVEL);
+    await this.zip.addEntry('xl/styles.xml', STYLES_XML, PARTS_LEVEL);
+    await this.zip.addEntry('docProps/core.xml', coreXml(new Date()), PARTS_LEVEL);
+    await this.zip.addEntry('docProps/app.xml', APP_XML, PARTS_LEVEL);
+    await this.zip.addEntry('_rels/.rels', ROOT_RELS_XML, PARTS_LEVEL);
+    await this.zip.addEntry('[Content_Types].xml', contentTypesXml(this.sheets.length), PARTS_LEVEL);
+    await this.zip.close();
+  }
+
+  /** Close and delete the partial file. */
+  async abort(): Promise<void> {
+    this.done = true;
+    this.sheet = undefined;
+    await this.zip.abort();
+  }
+
+  private async finishSheet(): Promise<void> {
+    const sheet = this.sheet;
+    if (!sheet) return;
+    const lastRow = Math.max(this.row, sheet.headerLastRow);
+    let filter: string | undefined;
+    if (sheet.autoFilter && sheet.columns > 0) {
+      const range = { top: sheet.headerLastRow, left: 0, bottom: lastRow, right: sheet.columns - 1 };
+      filter = rangeRef(range);
+      this.sheets[this.sheets.length - 1]!.filterRange = rangeRef(range, true);
+    }
+    await this.put(sheetTail({ ...(filter ? { autoFilter: filter } : {}), merges: sheet.merges }));
+    await this.flush();
+    this.sheet = undefined;
+    await sheet.entry.end();
+  }
+
+  /**
+   * Copy XML into the current chunk; hand the chunk to deflate when it is full. `xml` must be a
+   * byte string (see xmlBytes): chars below 256, non-ASCII already as UTF-8 bytes.
+   */
+  private put(xml: string): Promise<void> | void {
+    if (this.used + xml.length <= this.chunk.length) {
+      this.used += this.chunk.write(xml, this.used, 'latin1');
+      return;
+    }
+    const flushed = this.flush();
+    if (xml.length > this.chunk.length) {
+      // A row larger than a chunk (very long cells) goes as its own buffer.
+      const entry = this.sheet!.entry;
+      return entry.write(Buffer.from(xml, 'latin1')) ? flushed : entry.drained();
+    }
+    this.used = this.chunk.write(xml, 0, 'latin1');
+    return flushed;
+  }
+
+  private flush(): Promise<void> | void {
+    const entry = this.sheet?.entry;
+    if (!entry || this.used === 0) return;
+    // deflate keeps a reference until it has compressed the bytes, so each chunk is a fresh buffer.
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.used = 0;
+    if (!entry.write(full)) return entry.drained();
+  }
+
+  private growCellOpen(n: number): void {
+    if (n > MAX_COLUMNS) throw tooManyColumns(n);
+    for (let i = this.cellOpen.length; i < n; i++) this.cellOpen.push('<c r="' + columnLetter(i));
+  }
+
+  private assertOpen(): void {
+    if (this.done) throw new Error('XlsxWriter already closed');
+  }
+}
+
+function roundWidth(w: number): number {
+  return Math.round(Math.min(255, Math.max(0, w)) * 100) / 100;
+}
+
+function tooManyColumns(n: number): ShiliError {
+  return new ShiliError('XLSX_TOO_MANY_COLUMNS', `要写入 ${n} 列，超过 Excel 的 ${MAX_COLUMNS} 列上限`, {
+    hint: '请减少输出的列',
+  });
+}
+
+function tooManyRows(sheet: string): ShiliError {
+  return new ShiliError('XLSX_TOO_MANY_ROWS', `工作表「${sheet}」超过 Excel 的 ${MAX_ROWS} 行上限`, {
+    hint: '请按学校或年级分开导出',
+    location: { sheet },
+  });
+}
+
+function cellTooLong(sheet: string, cell: string): ShiliError {
+  return new ShiliError('XLSX_CELL_TOO_LONG', `单元格内容超过 Excel 的 ${MAX_CELL_CHARS} 个字符上限`, {
+    hint: '请检查这个值是否填错了列',
+    location: { sheet, cell },
+  });
+}
