@@ -1,0 +1,73 @@
+// Turns what a <c> element held (type, style, value text) into a Cell. Shared
+// by the fast and the general path of the worksheet tokenizer.
+import { a1 } from '../a1.js';
+import { xlsxCorrupt } from '../readErrors.js';
+import type { Cell } from '../table.js';
+import { CellType, isoDateToSerial } from './sheetValues.js';
+import { decodeStringValue } from './xmlText.js';
+
+export interface SheetContext {
+  file: string;
+  sheet: string;
+  sharedStrings: readonly string[];
+  /** Indexed by the `s` attribute: whether that style is a date format. */
+  dateStyles: readonly boolean[];
+  date1904: boolean;
+}
+
+/** Days between 1900-01-00 and 1904-01-01 in Excel's counting. */
+const DATE1904_OFFSET = 1462;
+
+export class CellValues {
+  private readonly dateShift: number;
+  private readonly dateStyles: readonly boolean[];
+  private readonly sharedStrings: readonly string[];
+
+  constructor(private readonly ctx: SheetContext) {
+    this.dateShift = ctx.date1904 ? DATE1904_OFFSET : 0;
+    this.dateStyles = ctx.dateStyles;
+    this.sharedStrings = ctx.sharedStrings;
+  }
+
+  /** A number cell: a date when its style is a date format (serials always in the 1900 system). */
+  number(num: number, style: number): Cell {
+    return this.dateStyles[style] === true ? { t: 'd', v: num + this.dateShift } : { t: 'n', v: num };
+  }
+
+  shared(index: number, col: number, row: number): Cell | undefined {
+    const s = this.sharedStrings[index];
+    if (s === undefined) {
+      throw xlsxCorrupt(this.ctx.file, `共享字符串编号 ${index} 不存在`, undefined, { sheet: this.ctx.sheet, cell: a1(col, row) });
+    }
+    return s === '' ? undefined : { t: 's', v: s };
+  }
+
+  /** `raw` is the undecoded text of <v> (or of the <is> runs); `num` its value when it parsed as a number. */
+  of(type: CellType, style: number, num: number, raw: string | undefined, col: number, row: number): Cell | undefined {
+    switch (type) {
+      case CellType.number:
+        if (num === num) return this.number(num, style);
+        return raw === undefined || raw.trim() === '' ? undefined : text(raw);
+      case CellType.shared:
+        return num === num ? this.shared(num, col, row) : undefined;
+      case CellType.inline:
+      case CellType.str:
+        return text(raw);
+      case CellType.bool:
+        return raw === undefined ? undefined : { t: 'b', v: raw.trim() === '1' || raw.trim() === 'true' };
+      case CellType.error:
+        return raw === undefined || raw === '' ? undefined : { t: 'e', v: decodeStringValue(raw) };
+      case CellType.isoDate: {
+        if (raw === undefined) return undefined;
+        const serial = isoDateToSerial(raw);
+        return serial === serial ? { t: 'd', v: serial } : text(raw);
+      }
+    }
+  }
+}
+
+function text(raw: string | undefined): Cell | undefined {
+  if (raw === undefined) return undefined;
+  const v = decodeStringValue(raw);
+  return v === '' ? undefined : { t: 's', v };
+}

@@ -1,0 +1,119 @@
+// Opens one worksheet of an .xlsx as a SheetSource. Everything except the
+// worksheet itself (workbook, shared strings, styles) is read up front and the
+// file is closed again; rows() reopens it, so a caller that never iterates, or
+// stops early, leaves no file descriptor behind.
+import { ShiliError } from '../../errors.js';
+import type { MergeRange, Row, SheetInfo, SheetSource } from '../table.js';
+import { sheetNotFound, xlsxCorrupt, xlsxNoSheet } from '../readErrors.js';
+import { findPart, readPartText } from './packageParts.js';
+import { readSharedStrings } from './sharedStrings.js';
+import { SheetParser, type SheetContext } from './sheetParser.js';
+import { parseDateStyles } from './styles.js';
+import { utf8Chunks } from './utf8Chunks.js';
+import { readWorkbookInfo, type WorkbookSheet } from './workbook.js';
+import { ZipReader, type ZipLimits } from './zipReader.js';
+
+export interface XlsxOpenOptions {
+  /** Sheet name, or 0-based index among the worksheets listSheets returns. Default: first visible. */
+  sheet?: string | number;
+  limits?: Partial<ZipLimits>;
+}
+
+/** Worksheets in workbook order; chartsheets and other non-grid sheets are left out. */
+export async function listXlsxSheets(path: string, file: string, limits?: Partial<ZipLimits>): Promise<SheetInfo[]> {
+  const zip = await ZipReader.open(path, file, limits);
+  try {
+    const info = await readWorkbookInfo(zip);
+    return worksheets(info.sheets).map(({ name, hidden }) => ({ name, hidden }));
+  } finally {
+    await zip.close();
+  }
+}
+
+export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions = {}): Promise<SheetSource> {
+  const zip = await ZipReader.open(path, file, opts.limits);
+  let ctx: SheetContext;
+  let part: string;
+  try {
+    const info = await readWorkbookInfo(zip);
+    const sheet = pickSheet(worksheets(info.sheets), opts.sheet, file);
+    if (sheet.part === undefined || !findPart(zip, sheet.part)) {
+      throw xlsxCorrupt(file, `工作表「${sheet.name}」的数据缺失`);
+    }
+    part = sheet.part;
+    const sstEntry = info.sharedStringsPart === undefined ? undefined : findPart(zip, info.sharedStringsPart);
+    const stylesXml = info.stylesPart === undefined ? undefined : await readPartText(zip, info.stylesPart);
+    ctx = {
+      file,
+      sheet: sheet.name,
+      sharedStrings: sstEntry ? await readSharedStrings(zip, sstEntry) : [],
+      dateStyles: stylesXml === undefined ? [] : parseDateStyles(stylesXml),
+      date1904: info.date1904,
+    };
+  } finally {
+    await zip.close();
+  }
+
+  let merges: MergeRange[] = [];
+  return {
+    file,
+    sheet: ctx.sheet,
+    format: 'xlsx',
+    rows() {
+      const parser = new SheetParser(ctx);
+      merges = parser.merges;
+      return readRows(path, file, part, parser, opts.limits, ctx.sheet);
+    },
+    merges: () => merges,
+  };
+}
+
+async function* readRows(
+  path: string,
+  file: string,
+  part: string,
+  parser: SheetParser,
+  limits: Partial<ZipLimits> | undefined,
+  sheet: string,
+): AsyncGenerator<Row> {
+  const zip = await ZipReader.open(path, file, limits);
+  try {
+    const entry = findPart(zip, part);
+    if (!entry) throw xlsxCorrupt(file, `找不到“${part}”`);
+    for await (const text of utf8Chunks(zip.stream(entry))) {
+      parser.write(text);
+      if (parser.rows.length > 0) {
+        const done = parser.rows;
+        parser.rows = [];
+        yield* done;
+      }
+    }
+    parser.end();
+    yield* parser.rows;
+  } catch (err) {
+    if (err instanceof ShiliError) err.location.sheet ??= sheet;
+    throw err;
+  } finally {
+    await zip.close();
+  }
+}
+
+function worksheets(sheets: WorkbookSheet[]): WorkbookSheet[] {
+  return sheets.filter((s) => s.kind === 'worksheet');
+}
+
+function pickSheet(sheets: WorkbookSheet[], wanted: string | number | undefined, file: string): WorkbookSheet {
+  if (sheets.length === 0) throw xlsxNoSheet(file);
+  if (wanted === undefined) return sheets.find((s) => !s.hidden) ?? sheets[0]!;
+  const names = sheets.map((s) => s.name);
+  if (typeof wanted === 'number') {
+    const byIndex = Number.isInteger(wanted) ? sheets[wanted] : undefined;
+    if (!byIndex) throw sheetNotFound(file, wanted, names);
+    return byIndex;
+  }
+  // Excel treats sheet names case-insensitively; stray spaces come from typing the name on a command line.
+  const key = wanted.trim().toLowerCase();
+  const found = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.trim().toLowerCase() === key);
+  if (!found) throw sheetNotFound(file, wanted, names);
+  return found;
+}
