@@ -47,6 +47,12 @@ export interface ClassifiedRow {
   damagedDigits: string | null;
 }
 
+/**
+ * A row in the roster with nothing wrong (most rows), parked compactly:
+ * [rowNumber, studentId, examDate, ...values in the mapping's column order].
+ */
+export type CleanRow = [number, string, string, ...unknown[]];
+
 export type Decision =
   | { tier: 1 }
   | { tier: 2; studentId: string }

@@ -2,12 +2,12 @@
 // and note duplicates. Only compact per-row results are kept.
 import type { RosterStore } from '../db/roster.js';
 import type { Row } from '../io/table.js';
-import type { FieldName, Student } from '../model/record.js';
+import type { FieldName } from '../model/record.js';
 import { nameKey } from '../normalize/name.js';
 import { damagedIdDigits } from '../normalize/studentId.js';
 import { mapRow, type MappedRow } from '../read/mapRow.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
-import { EXAM_VALUE_FIELDS, type ClassifiedRow, type IdentityMatch, type IdState } from './classify.js';
+import { EXAM_VALUE_FIELDS, type ClassifiedRow, type CleanRow, type IdentityMatch, type IdState } from './classify.js';
 import { DuplicateTracker, hash53 } from './duplicates.js';
 import { Spill } from './spill.js';
 import type { RowReason } from './reasons.js';
@@ -16,7 +16,7 @@ const BATCH = 1000;
 
 export interface Pass1Result {
   /** Classified rows, parked on disk; the caller disposes of it. */
-  rows: Spill<ClassifiedRow>;
+  rows: Spill<ClassifiedRow | CleanRow>;
   rowsRead: number;
   noData: number;
   duplicates: DuplicateTracker;
@@ -28,17 +28,17 @@ export async function classifyRows(
   roster: RosterStore,
   opts: { examDate?: string | undefined; onProgress?: ((n: number) => void) | undefined },
 ): Promise<Pass1Result> {
-  const result: Pass1Result = { rows: new Spill<ClassifiedRow>(), rowsRead: 0, noData: 0, duplicates: new DuplicateTracker() };
+  const result: Pass1Result = { rows: new Spill<ClassifiedRow | CleanRow>(), rowsRead: 0, noData: 0, duplicates: new DuplicateTracker() };
   const idCol = mapping.byField.get('studentId')!;
   let batch: { row: MappedRow; damagedDigits: string | null }[] = [];
 
   const flush = (): void => {
     const ids = batch.map((b) => b.row.values.studentId).filter((v): v is string => typeof v === 'string');
-    const known = ids.length ? roster.getByIds(ids) : new Map<string, Student>();
+    const known = roster.knownIds(ids);
     for (const b of batch) {
       const c = classify(b.row, known, roster, opts.examDate, b.damagedDigits);
       if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.rowNumber);
-      result.rows.push(c);
+      result.rows.push(isClean(c, b.row) ? [c.rowNumber, c.studentId!, c.examDate!, ...mapping.columns.map((m) => c.values[m.spec.field as FieldName])] : c);
     }
     batch = [];
   };
@@ -70,6 +70,10 @@ export async function classifyRows(
   }
 }
 
+function isClean(c: ClassifiedRow, row: MappedRow): boolean {
+  return c.inRoster && c.valueReasons.length === 0 && row.problems.length === 0 && c.examDate !== null;
+}
+
 function hasExamData(r: MappedRow): boolean {
   return (
     EXAM_VALUE_FIELDS.some((f) => r.values[f] !== null && r.values[f] !== undefined) ||
@@ -79,7 +83,7 @@ function hasExamData(r: MappedRow): boolean {
 
 function classify(
   row: MappedRow,
-  known: Map<string, Student>,
+  known: Set<string>,
   roster: RosterStore,
   fallbackExamDate: string | undefined,
   damagedDigits: string | null,

@@ -10,7 +10,9 @@ import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
 import { getTemplate } from '../templates/registry.js';
 import type { TemplateSpec } from '../templates/spec.js';
 import { classifyRows } from './classifyRows.js';
-import { decide } from './classify.js';
+import { decide, type ClassifiedRow, type CleanRow } from './classify.js';
+import type { FieldName } from '../model/record.js';
+import type { HeaderMapping } from '../templates/headerMatch.js';
 import { assertOutputsFree, outputPaths, removeStale, type OutputKind } from './outputs.js';
 import { primaryReason, type ReasonCode } from './reasons.js';
 import { TierWriters } from './tierWriters.js';
@@ -76,7 +78,16 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   const outputs = new OutputSet({ force: opts.force });
   const writers = new TierWriters(outputs, finals, input, mapping, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
   try {
-    for (const c of pass1.rows.items()) {
+    for (const item of pass1.rows.items()) {
+      // Fast path for clean rows: unless a duplicate elsewhere says otherwise, they go straight to tier 1.
+      if (Array.isArray(item) && !pass1.duplicates.isConflict(item[1])) {
+        if (pass1.duplicates.isFirst(item[1], item[0])) {
+          summary.matched++;
+          await writers.uploadClean(item);
+        } else summary.merged++;
+        continue;
+      }
+      const c = Array.isArray(item) ? expandClean(item, mapping) : item;
       const d = decide(c, pass1.duplicates);
       switch (d.tier) {
         case 'merged':
@@ -111,6 +122,28 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
     pass1.rows.dispose();
   }
   return summary;
+}
+
+/** A clean row back as a full classified row, for the rare clean row a conflicting duplicate sends to tier 3. */
+function expandClean(item: CleanRow, mapping: HeaderMapping): ClassifiedRow {
+  const [rowNumber, studentId, examDate, ...vals] = item;
+  const values: ClassifiedRow['values'] = {};
+  mapping.columns.forEach((m, i) => (values[m.spec.field as FieldName] = vals[i]));
+  return {
+    rowNumber,
+    values,
+    raw: { studentId },
+    examDate,
+    valueReasons: [],
+    idState: 'ok',
+    idDetail: '',
+    studentId,
+    inRoster: true,
+    identity: { kind: 'none' },
+    dupKey: studentId,
+    contentHash: 0,
+    damagedDigits: null,
+  };
 }
 
 async function* filterRepeatedHeaders<T>(rows: AsyncIterable<T>, isHeader: (r: T) => boolean): AsyncGenerator<T> {

@@ -139,6 +139,19 @@ export class RosterStore {
     });
   }
 
+  /** Which of these 学籍号 the roster holds: an index-only lookup, for matching whole files. */
+  knownIds(ids: string[]): Set<string> {
+    const out = new Set<string>();
+    if (ids.length === 0) return out;
+    return this.#guard(() => {
+      const stmt = this.#stmt(`SELECT student_id FROM students WHERE student_id IN (SELECT value FROM json_each(?))`).pluck();
+      for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+        for (const id of stmt.all(JSON.stringify(ids.slice(i, i + LOOKUP_CHUNK))) as string[]) out.add(id);
+      }
+      return out;
+    });
+  }
+
   /** Students with this name key and birth date (YYYY-MM-DD), ordered by 学籍号. */
   findByIdentity(key: string, birthDate: string): Student[] {
     return this.#guard(() => {

@@ -22,7 +22,7 @@ export interface MappedRow {
   rowNumber: number;
   /** Normalised values of recognised columns (null = empty cell). */
   values: Partial<Record<FieldName, unknown>>;
-  /** Cell texts as read, for error workbooks. */
+  /** Cell texts as read: the 学籍号 and every cell that could not be read. */
   raw: Partial<Record<FieldName, string>>;
   problems: CellProblem[];
   /** True when no recognised column has content. */
@@ -37,17 +37,18 @@ export function mapRow(row: Row, columns: readonly MappedColumn[]): MappedRow {
   for (const col of columns) {
     const field = col.spec.field as FieldName;
     const cell = row.cells[col.index];
-    const text = cellText(cell).trim();
-    raw[field] = text;
-    if (text) empty = false;
+    if (cell !== undefined && (cell.t !== 's' || cell.v.trim() !== '')) empty = false;
+    // Cell text is built only where someone will read it: the 学籍号 and cells that fail to parse.
+    if (field === 'studentId') raw[field] = cellText(cell).trim();
     const r = parseValue(col.spec.type, cell, col.spec);
     if (r.ok) {
       values[field] = r.value;
     } else {
       values[field] = null;
+      const text = cellText(cell).trim();
+      raw[field] = text;
       problems.push({ field, cell: a1(col.index, row.rowNumber), header: col.headerText, code: r.code, message: r.message, text });
     }
   }
   return { rowNumber: row.rowNumber, values, raw, problems, empty };
 }
-

@@ -141,12 +141,20 @@ export async function openLayout(
   return { source, mapping, dataRows: dataRows(), close: async () => void (await iterator.return?.()) };
 }
 
-/** True when a row repeats the header (some exports repeat it on every page). */
+/**
+ * True when a row repeats the header (some exports repeat it on every page). Runs on every row, so
+ * it looks at one recognised column, and normalises only text short enough to be a header.
+ */
 export function isRepeatedHeader(row: Row, mapping: HeaderMapping): boolean {
+  const probe = mapping.byField.get('studentId') ?? mapping.columns[0];
+  if (!probe) return false;
+  const cell = row.cells[probe.index];
+  if (cell?.t !== 's' || cell.v.length > probe.headerText.length + 8) return false;
+  if (cell.v !== probe.headerText && headerKey(cell.v) !== headerKey(probe.headerText)) return false;
   let same = 0;
   for (const c of mapping.columns) {
-    const cell = row.cells[c.index];
-    if (cell?.t === 's' && headerKey(cell.v) === headerKey(c.headerText)) same++;
+    const other = row.cells[c.index];
+    if (other?.t === 's' && headerKey(other.v) === headerKey(c.headerText)) same++;
   }
   return same >= Math.min(3, mapping.columns.length);
 }
