@@ -24,9 +24,18 @@ const COMMANDER_MESSAGES: Record<string, (m: string) => string> = {
   'commander.optionMissingArgument': (m) => `选项 ${quoted(m)} 需要一个值`,
   'commander.missingMandatoryOptionValue': (m) => `缺少必需的选项 ${quoted(m)}`,
   'commander.excessArguments': () => '参数太多',
-  'commander.invalidArgument': (m) => `选项的值不对：${m.replace(/^error: /, '')}`,
+  'commander.invalidArgument': invalidArgument,
   'commander.conflictingOption': (m) => `选项冲突：${m.replace(/^error: /, '')}`,
 };
+
+/** "option '--encoding <编码>' argument 'big5' is invalid. Allowed choices are a, b." → Chinese. */
+function invalidArgument(m: string): string {
+  const option = m.match(/option '([^ ']+)/)?.[1];
+  const value = m.match(/argument '([^']*)'/)?.[1];
+  const choices = m.match(/Allowed choices are (.*?)\.?$/)?.[1]?.split(/,\s*/);
+  if (!option || value === undefined) return '选项的值不对';
+  return `选项 ${option} 不接受“${value}”${choices ? `，可选：${choices.join('、')}` : ''}`;
+}
 
 function quoted(m: string): string {
   return m.match(/'([^']+)'/)?.[1] ?? m.replace(/^error: /, '');
@@ -89,8 +98,19 @@ export function buildProgram(): Command {
   return localise(program);
 }
 
+/** `shili … | head` closes the pipe early: that is the reader's choice, not an error. */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   configureColor();
+  quietOnClosedPipe();
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
   const json = argv.includes('--json');

@@ -116,6 +116,7 @@ function toJson(s: ConvertSummary) {
     outputs: s.outputs,
     merged: s.merged,
     noData: s.noData,
+    hiddenRows: s.hiddenRows.length,
   };
 }
 
@@ -132,4 +133,8 @@ function printSummary(s: ConvertSummary): void {
   }
   if (s.merged) say(`  合并了完全相同的重复行：${s.merged} 行`, out);
   if (s.noData) say(`  没有任何视力数据、未写入上传文件：${s.noData} 行`, out);
+  if (s.hiddenRows.length) {
+    const shown = s.hiddenRows.slice(0, 10).join('、') + (s.hiddenRows.length > 10 ? ' 等' : '');
+    say(`  注意：其中 ${s.hiddenRows.length} 行在 Excel 中是隐藏行（第 ${shown} 行），已照常处理；如果它们是不该上传的旧数据，请删除后重新转换`, out);
+  }
 }

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { openDatabase } from '../db/open.js';
 import { RosterStore } from '../db/roster.js';
 import { ExitCode } from '../errors.js';
-import { readRoster, SKIP_LABELS, sourceName, type RosterRead } from '../roster/readRoster.js';
+import { readRoster, SKIP_LABELS, SKIP_TODO, sourceName, type RosterRead } from '../roster/readRoster.js';
 import { resolveTemplate } from '../templates/registry.js';
 import { chalk, say, startProgress } from '../ui/terminal.js';
 import { addDbOption, addInputOptions, addJsonOption, dbPath, openOptions, type CommonOpts } from './options.js';
@@ -82,7 +82,7 @@ async function run(file: string, o: CommonOpts): Promise<ExitCode> {
   if (read.merged) say(`  合并了完全相同的重复行：${read.merged} 行`, out);
   for (const s of read.skipped.slice(0, SHOW_SKIPPED)) {
     const where = s.cell ? `单元格 ${s.cell}` : `第 ${s.row} 行`;
-    say(`  ${chalk.yellow('跳过')} ${where}：${o.verbose ? s.detail : SKIP_LABELS[s.code]}`, out);
+    say(`  ${chalk.yellow('跳过')} ${where}：${o.verbose ? s.detail : SKIP_LABELS[s.code]}。${SKIP_TODO[s.code]}`, out);
   }
   if (read.skipped.length > SHOW_SKIPPED) say(`  ……另有 ${read.skipped.length - SHOW_SKIPPED} 行被跳过（加 --json 可得到完整列表）`, out);
   for (const w of read.warnings.slice(0, SHOW_SKIPPED)) {

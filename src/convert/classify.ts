@@ -95,7 +95,7 @@ function idReason(c: ClassifiedRow): RowReason {
     case 'invalid':
       return { code: 'ID_INVALID', detail: c.idDetail };
     case 'missing':
-      return { code: 'ID_INVALID', detail: '学籍号为空，名单中也没有姓名、出生日期都相同的学生' };
+      return { code: 'ID_INVALID', detail: `${c.idDetail || '学籍号为空'}，名单中也没有姓名、出生日期都相同的学生` };
     case 'ok':
       return { code: 'NOT_IN_ROSTER', detail: `学籍号 ${c.studentId} 不在名单中，名单里也没有姓名、出生日期都相同的学生` };
   }

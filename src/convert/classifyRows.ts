@@ -1,6 +1,7 @@
 // Pass 1 over a national file: normalise every row, match it against the roster in batches,
 // and note duplicates. Only compact per-row results are kept.
 import type { RosterStore } from '../db/roster.js';
+import { a1 } from '../io/a1.js';
 import type { Row } from '../io/table.js';
 import type { FieldName } from '../model/record.js';
 import { nameKey } from '../normalize/name.js';
@@ -19,6 +20,8 @@ export interface Pass1Result {
   rows: Spill<ClassifiedRow | CleanRow>;
   rowsRead: number;
   noData: number;
+  /** Rows hidden in the workbook (processed like any other; reported so nobody is surprised). */
+  hiddenRows: number[];
   duplicates: DuplicateTracker;
 }
 
@@ -28,15 +31,19 @@ export async function classifyRows(
   roster: RosterStore,
   opts: { examDate?: string | undefined; onProgress?: ((n: number) => void) | undefined },
 ): Promise<Pass1Result> {
-  const result: Pass1Result = { rows: new Spill<ClassifiedRow | CleanRow>(), rowsRead: 0, noData: 0, duplicates: new DuplicateTracker() };
+  const result: Pass1Result = { rows: new Spill<ClassifiedRow | CleanRow>(), rowsRead: 0, noData: 0, hiddenRows: [], duplicates: new DuplicateTracker() };
   const idCol = mapping.byField.get('studentId')!;
+  const cellOf = (field: FieldName, row: number): string => {
+    const col = mapping.byField.get(field);
+    return col ? `单元格 ${a1(col.index, row)}（${col.headerText}）` : '';
+  };
   let batch: { row: MappedRow; damagedDigits: string | null }[] = [];
 
   const flush = (): void => {
     const ids = batch.map((b) => b.row.values.studentId).filter((v): v is string => typeof v === 'string');
     const known = roster.knownIds(ids);
     for (const b of batch) {
-      const c = classify(b.row, known, roster, opts.examDate, b.damagedDigits);
+      const c = classify(b.row, known, roster, opts.examDate, b.damagedDigits, cellOf);
       if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.rowNumber);
       result.rows.push(isClean(c, b.row) ? [c.rowNumber, c.studentId!, c.examDate!, ...mapping.columns.map((m) => c.values[m.spec.field as FieldName])] : c);
     }
@@ -56,6 +63,7 @@ export async function classifyRows(
     const mapped = mapRow(row, mapping.columns);
     if (mapped.empty) continue;
     result.rowsRead++;
+    if (row.hidden) result.hiddenRows.push(row.rowNumber);
     if (result.rowsRead % 5000 === 0) opts.onProgress?.(result.rowsRead);
     if (!hasExamData(mapped)) {
       result.noData++;
@@ -87,6 +95,7 @@ function classify(
   roster: RosterStore,
   fallbackExamDate: string | undefined,
   damagedDigits: string | null,
+  cellOf: (field: FieldName, row: number) => string,
 ): ClassifiedRow {
   const v = row.values;
   const valueReasons: RowReason[] = [];
@@ -102,13 +111,16 @@ function classify(
     }
   }
   const studentId = typeof v.studentId === 'string' ? v.studentId : null;
-  if (idState === 'ok' && !studentId) idState = 'missing';
+  if (idState === 'ok' && !studentId) {
+    idState = 'missing';
+    idDetail = `${cellOf('studentId', row.rowNumber)}为空`;
+  }
 
   // parseValue already refused unreadable and implausible dates; an empty one falls back to --exam-date.
   let examDate = typeof v.examDate === 'string' ? v.examDate : null;
   if (!examDate && !row.problems.some((p) => p.field === 'examDate')) {
     if (fallbackExamDate) examDate = fallbackExamDate;
-    else valueReasons.push({ code: 'MISSING_EXAM_DATE', detail: '体检日期为空' });
+    else valueReasons.push({ code: 'MISSING_EXAM_DATE', detail: `${cellOf('examDate', row.rowNumber) || '体检日期'}为空` });
   }
 
   const inRoster = studentId !== null && known.has(studentId);

@@ -10,11 +10,13 @@ import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
 import { getTemplate } from '../templates/registry.js';
 import type { TemplateSpec } from '../templates/spec.js';
 import { classifyRows } from './classifyRows.js';
-import { decide, type ClassifiedRow, type CleanRow } from './classify.js';
+import { decide, EXAM_VALUE_FIELDS, type ClassifiedRow, type CleanRow } from './classify.js';
+import { a1 } from '../io/a1.js';
+import type { MergeRange } from '../io/table.js';
 import type { FieldName } from '../model/record.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
 import { assertOutputsFree, outputPaths, removeStale, type OutputKind } from './outputs.js';
-import { primaryReason, type ReasonCode } from './reasons.js';
+import { primaryReason, type ReasonCode, type RowReason } from './reasons.js';
 import { TierWriters } from './tierWriters.js';
 
 export interface ConvertOptions {
@@ -41,6 +43,8 @@ export interface ConvertSummary {
   merged: number;
   /** Rows without any screening value: nothing to upload. */
   noData: number;
+  /** Rows hidden in the workbook (uploaded like the others, listed so nobody is surprised). */
+  hiddenRows: number[];
   reasons: Partial<Record<ReasonCode, number>>;
   outputs: Record<OutputKind, string | null>;
 }
@@ -71,6 +75,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
     unmatched: 0,
     merged: 0,
     noData: pass1.noData,
+    hiddenRows: pass1.hiddenRows,
     reasons: {},
     outputs: { cityUpload: null, cityTemplate: null, unmatched: null },
   };
@@ -78,9 +83,12 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   const outputs = new OutputSet({ force: opts.force });
   const writers = new TierWriters(outputs, finals, input, mapping, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
   try {
+    // Merges are known only once the whole sheet has been read (they follow the data in the file).
+    const merged = mergedValueCells(layout.source.merges(), mapping);
     for (const item of pass1.rows.items()) {
+      const mergeReasons = merged.get(Array.isArray(item) ? item[0] : item.rowNumber);
       // Fast path for clean rows: unless a duplicate elsewhere says otherwise, they go straight to tier 1.
-      if (Array.isArray(item) && !pass1.duplicates.isConflict(item[1])) {
+      if (Array.isArray(item) && !mergeReasons && !pass1.duplicates.isConflict(item[1])) {
         if (pass1.duplicates.isFirst(item[1], item[0])) {
           summary.matched++;
           await writers.uploadClean(item);
@@ -88,6 +96,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
         continue;
       }
       const c = Array.isArray(item) ? expandClean(item, mapping) : item;
+      if (mergeReasons) c.valueReasons.push(...mergeReasons);
       const d = decide(c, pass1.duplicates);
       switch (d.tier) {
         case 'merged':
@@ -122,6 +131,31 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
     pass1.rows.dispose();
   }
   return summary;
+}
+
+/** Fields whose value decides what is uploaded: a merge hiding one of them must not pass as an empty cell. */
+const MERGE_SENSITIVE = new Set<string>([...EXAM_VALUE_FIELDS, 'examDate', 'orthoK', 'studentId', 'birthDate', 'sex', 'name']);
+
+/**
+ * Cells inside a merged range (other than its top-left one) read as empty although Excel shows the
+ * range's value there. For the columns that matter, that row goes to the error workbook.
+ */
+function mergedValueCells(merges: MergeRange[], mapping: HeaderMapping): Map<number, RowReason[]> {
+  const out = new Map<number, RowReason[]>();
+  for (const m of merges) {
+    if (m.bottom <= mapping.lastHeaderRow) continue;
+    const range = `${a1(m.left, m.top)}:${a1(m.right, m.bottom)}`;
+    for (const col of mapping.columns) {
+      if (col.index < m.left || col.index > m.right || !MERGE_SENSITIVE.has(col.spec.field)) continue;
+      for (let r = Math.max(m.top, mapping.lastHeaderRow + 1); r <= m.bottom; r++) {
+        if (r === m.top && col.index === m.left) continue;
+        const list = out.get(r) ?? [];
+        list.push({ code: 'INVALID_VALUE', detail: `单元格 ${a1(col.index, r)}（${col.headerText}）在合并单元格 ${range} 中，读不到值：请取消合并，把每个格子分别填好` });
+        out.set(r, list);
+      }
+    }
+  }
+  return out;
 }
 
 /** A clean row back as a full classified row, for the rare clean row a conflicting duplicate sends to tier 3. */

@@ -1,6 +1,6 @@
 // Pass-1 results parked on disk, so memory stays flat however many rows a file has.
 import { readSync, writeSync } from 'node:fs';
-import { createTempFile, removeTempFile } from '../io/tempFiles.js';
+import { createTempFile, removeTempFile, tempFolderError } from '../io/tempFiles.js';
 
 const FLUSH_AT = 4 << 20;
 const READ_CHUNK = 4 << 20;
@@ -30,7 +30,11 @@ export class Spill<T> {
     if (!this.buffer.length) return;
     const bytes = Buffer.from(this.buffer.join(''), 'utf8');
     let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off, this.written + off);
+    try {
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off, this.written + off);
+    } catch (err) {
+      throw tempFolderError(err);
+    }
     this.written += bytes.length;
     this.buffer = [];
     this.buffered = 0;

@@ -52,7 +52,7 @@ export class TierWriters {
     let w = this.open.get(kind);
     if (!w) {
       // --out may name a folder that does not exist yet; it is created only once there is something to write.
-      await mkdir(dirname(this.finals[kind]), { recursive: true });
+      await mkdir(dirname(this.finals[kind]), { recursive: true, mode: 0o700 });
       const temp = this.outputs.plan(this.finals[kind], [this.input]);
       w = await XlsxWriter.create(temp);
       this.open.set(kind, w);

@@ -184,7 +184,7 @@ export function toWriteError(err: unknown, filePath: string, extra = ''): ShiliE
   });
 }
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])$/i;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³]|conin\$|conout\$)$/i;
 const STEM_MAX_CHARS = 100;
 // Room for an extension and the temp-name decoration within 255 bytes.
 const STEM_MAX_BYTES = 180;

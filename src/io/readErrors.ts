@@ -43,6 +43,15 @@ export function disguisedSpreadsheet(file: string, kind: 'html' | 'xml2003'): Sh
   });
 }
 
+/** A picture, PDF or archive renamed to .xlsx/.csv: neither format fits, and no encoding would help. */
+export function notSpreadsheet(file: string, what?: string): ShiliError {
+  const looks = what ? `，看起来是${what}` : '';
+  return new ShiliError('FORMAT_UNSUPPORTED', `这个文件不是表格文件（不是 CSV，也不是真正的 .xlsx）${looks}`, {
+    hint: '改扩展名不会把它变成表格。请确认选对了文件；如果数据在 Excel 或 WPS 里，请在其中打开，另存为“Excel 工作簿（*.xlsx）”后再试',
+    location: { file },
+  });
+}
+
 export function xlsxEncrypted(file: string): ShiliError {
   return new ShiliError('XLSX_ENCRYPTED', '这个工作簿设置了打开密码，shili 无法读取加密的文件', {
     hint: '请在 Excel 中打开它（输入密码），点“文件 → 信息 → 保护工作簿 → 用密码进行加密”，清空密码并确定，然后保存后再试；WPS 中在“文件 → 文档加密 → 密码加密”里清除打开密码',
@@ -59,6 +68,15 @@ export function xlsxCorrupt(file: string, detail?: string, cause?: unknown, wher
   });
 }
 
+/** A Word or PowerPoint file under an .xlsx name: a package like a workbook, but with no cells to read. */
+export function officeNotExcel(file: string, app: 'Word' | 'PowerPoint'): ShiliError {
+  const what = app === 'Word' ? 'Word 文档' : 'PowerPoint 演示文稿';
+  return new ShiliError('XLSX_CORRUPT', `这是 ${what}，不是 Excel 工作簿（不是真正的 .xlsx 文件）`, {
+    hint: `请确认选对了文件。如果名单是 ${what}中的表格，请把表格复制到 Excel 或 WPS 表格中，另存为“Excel 工作簿（*.xlsx）”后再试`,
+    location: { file },
+  });
+}
+
 /** `detail` says what was too large, e.g. "解压后约 3072 MB，上限 2048 MB". */
 export function xlsxTooLarge(file: string, part: string, detail: string): ShiliError {
   return new ShiliError('XLSX_TOO_LARGE', `文件内部的“${part}”过大（${detail}），可能是损坏或恶意构造的文件`, {
@@ -67,8 +85,20 @@ export function xlsxTooLarge(file: string, part: string, detail: string): ShiliE
   });
 }
 
-export function xlsxNoSheet(file: string): ShiliError {
-  return new ShiliError('XLSX_NO_SHEET', '这个工作簿里没有可以读取的数据工作表（只有图表或为空）', {
+/**
+ * A workbook without a worksheet. `others` are the sheets it does have (chart,
+ * dialog or macro sheets): naming them tells the user why nothing is readable.
+ */
+export function xlsxNoSheet(file: string, others: readonly { name: string; kind: 'chartsheet' | 'other' }[] = []): ShiliError {
+  const names = others.map((s) => `「${s.name}」`).join('、');
+  if (others.length > 0 && others.every((s) => s.kind === 'chartsheet')) {
+    return new ShiliError('XLSX_NO_SHEET', `这个工作簿里只有图表工作表（${names}），没有数据工作表`, {
+      hint: '图表工作表里只有图表，没有单元格数据。请找到存放数据的那个工作簿再试；或在 Excel/WPS 中把数据放到普通工作表里再保存',
+      location: { file },
+    });
+  }
+  const message = others.length > 0 ? `这个工作簿里只有图表、对话框或宏表（${names}），没有数据工作表` : '这个工作簿里一个工作表也没有';
+  return new ShiliError('XLSX_NO_SHEET', message, {
     hint: '请确认选对了文件，或在 Excel/WPS 中把数据放到普通工作表里再保存',
     location: { file },
   });

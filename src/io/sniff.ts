@@ -1,10 +1,17 @@
 // Decides what a file really is from its bytes. Platforms and users rename files
 // freely (.xls that is HTML, .xlsx that is CSV), so the extension is never trusted.
 import type { FileHandle } from 'node:fs/promises';
+import { binaryFormatOf, hasBinaryNul } from './binarySignatures.js';
 import { OLE2_SIGNATURE, ole2EntryNames } from './ole2Directory.js';
-import { disguisedSpreadsheet, fileEmpty, xlsUnsupported, xlsxEncrypted } from './readErrors.js';
+import { disguisedSpreadsheet, fileEmpty, notSpreadsheet, xlsUnsupported, xlsxEncrypted } from './readErrors.js';
 
-export type SniffedKind = 'empty' | 'zip' | 'xls' | 'encrypted' | 'html' | 'xml2003' | 'text';
+export type SniffedKind = 'empty' | 'zip' | 'xls' | 'encrypted' | 'html' | 'xml2003' | 'binary' | 'text';
+
+export interface Sniffed {
+  kind: SniffedKind;
+  /** For 'binary': what the bytes look like ("PNG 图片"), when a signature says so. */
+  what?: string;
+}
 
 const HEAD_BYTES = 4096;
 
@@ -16,6 +23,8 @@ export function sniffHead(head: Uint8Array): Exclude<SniffedKind, 'xls' | 'encry
     return 'zip';
   }
   if (head.length >= 8 && Buffer.from(head.buffer, head.byteOffset, 8).equals(OLE2_SIGNATURE)) return 'ole2';
+  // Before markup and text: read as CSV, a picture would only earn advice about encodings.
+  if (binaryFormatOf(head) !== undefined || hasBinaryNul(head)) return 'binary';
   return sniffMarkup(head) ?? 'text';
 }
 
@@ -31,17 +40,19 @@ function sniffMarkup(head: Uint8Array): 'html' | 'xml2003' | undefined {
 }
 
 /** Full classification of an open file. */
-export async function sniffFile(fh: FileHandle): Promise<SniffedKind> {
+export async function sniffFile(fh: FileHandle): Promise<Sniffed> {
   const buf = Buffer.alloc(HEAD_BYTES);
   const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-  const kind = sniffHead(buf.subarray(0, bytesRead));
-  if (kind !== 'ole2') return kind;
+  const head = buf.subarray(0, bytesRead);
+  const kind = sniffHead(head);
+  if (kind === 'binary') return { kind, what: binaryFormatOf(head) };
+  if (kind !== 'ole2') return { kind };
   const names = await ole2EntryNames(fh);
-  return names?.some((n) => n === 'EncryptionInfo' || n === 'EncryptedPackage') ? 'encrypted' : 'xls';
+  return { kind: names?.some((n) => n === 'EncryptionInfo' || n === 'EncryptedPackage') ? 'encrypted' : 'xls' };
 }
 
 /** Turns a kind shili refuses into its error; returns the reader to use otherwise. */
-export function readerFor(kind: SniffedKind, file: string): 'xlsx' | 'csv' {
+export function readerFor({ kind, what }: Sniffed, file: string): 'xlsx' | 'csv' {
   switch (kind) {
     case 'zip':
       return 'xlsx';
@@ -56,5 +67,7 @@ export function readerFor(kind: SniffedKind, file: string): 'xlsx' | 'csv' {
     case 'html':
     case 'xml2003':
       throw disguisedSpreadsheet(file, kind);
+    case 'binary':
+      throw notSpreadsheet(file, what);
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ShiliError } from '../errors.js';
 
 const live = new Set<string>();
 let hooked = false;
@@ -37,9 +38,33 @@ function hook(): void {
 export function createTempFile(label: string): { path: string; fd: number } {
   hook();
   const path = join(tmpdir(), `shili-${label}-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(path, 'wx+', 0o600);
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx+', 0o600);
+  } catch (err) {
+    throw tempFolderError(err);
+  }
   live.add(path);
   return { path, fd };
+}
+
+/** A failure writing scratch data, said so the user can act: --out does not move the temp folder. */
+export function tempFolderError(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const dir = tmpdir();
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new ShiliError('DISK_FULL', `磁盘空间不足，无法写入临时文件夹 ${dir}，没有写出任何结果文件`, {
+      hint: '请清理该文件夹所在的磁盘，或把环境变量 TMPDIR（Windows：TEMP）设为空间充足的文件夹；--out 不改变临时文件的位置',
+      cause: err,
+    });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'ENOENT') {
+    return new ShiliError('TEMP_UNWRITABLE', `无法在临时文件夹 ${dir} 中写文件`, {
+      hint: '请检查该文件夹是否存在、是否有写权限，或把环境变量 TMPDIR 设为可写的文件夹',
+      cause: err,
+    });
+  }
+  return err;
 }
 
 export function removeTempFile(path: string, fd?: number): void {

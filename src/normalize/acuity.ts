@@ -42,6 +42,11 @@ export function parseAcuity(cell: Cell | undefined): Normalized<number> {
 
 function fromNumber(v: number, raw: string): Normalized<number> {
   if (ACUITY_BELOW_3_CODES.includes(v)) return ok(ACUITY_BELOW_3);
+  // The chart has only one-decimal lines: 4.95 is not a reading, and rounding it would move a
+  // student across the 视力不良 boundary without anyone noticing.
+  if (v > DECIMAL_ACUITY_MAX && Math.abs(v * 10 - Math.round(v * 10)) > 1e-6) {
+    return problem('INVALID_VALUE', `视力「${shown(raw)}」不是一位小数：${ACCEPTED}`);
+  }
   const l = v > 0 && v <= DECIMAL_ACUITY_MAX ? decimalToFivePoint(v) : roundTo(v, 1);
   if (l >= ACUITY_MIN && l <= ACUITY_MAX) return ok(l);
   return problem('INVALID_VALUE', `视力「${shown(raw)}」超出范围：${ACCEPTED}`);

@@ -1,6 +1,7 @@
 // Opens a file, finds a layout's header on the right sheet, and hands back the data rows that follow it.
 import { ShiliError } from '../errors.js';
 import { listSheets, openTable, type OpenOptions } from '../io/open.js';
+import { xlsxNoSheet } from '../io/readErrors.js';
 import type { Row, SheetSource } from '../io/table.js';
 import { coverage, findHeader, headerKey, type HeaderMapping } from '../templates/headerMatch.js';
 import type { TemplateSpec } from '../templates/spec.js';
@@ -33,6 +34,21 @@ async function probe(path: string, spec: TemplateSpec, opts: OpenOptions): Promi
     if (next.value.rowNumber >= spec.headerSearchRows + spec.headerRows) break;
   }
   return { source, iterator, head, mapping: head.length ? findHeader(head, spec) : null };
+}
+
+/** Rows looked at when no header is found where it should be, to tell the user where it is. */
+const DEEP_SEARCH_ROWS = 60;
+
+/** The row of a header below the search window, or null. Consumes rows: only for error messages. */
+async function headerFurtherDown(iterator: AsyncIterator<Row>, head: Row[], spec: TemplateSpec): Promise<number | null> {
+  const rows = [...head];
+  while (rows.length < DEEP_SEARCH_ROWS) {
+    const next = await iterator.next();
+    if (next.done || next.value.rowNumber > DEEP_SEARCH_ROWS) break;
+    rows.push(next.value);
+  }
+  const m = findHeader(rows, { ...spec, headerSearchRows: DEEP_SEARCH_ROWS });
+  return m && m.missingRequired.length === 0 && m.firstHeaderRow > spec.headerSearchRows ? m.firstHeaderRow : null;
 }
 
 function expectedHeaders(spec: TemplateSpec): string {
@@ -83,7 +99,8 @@ export async function openLayout(
     chosen ??= best;
   }
   if (!chosen) {
-    throw new ShiliError('XLSX_NO_SHEET', '文件里没有可读的工作表', { location: { file: path }, hint: '请确认文件内容，或另存为 .xlsx 后重试' });
+    // listSheets already refuses chart-only workbooks with their names; here the workbook has no sheet at all.
+    throw xlsxNoSheet(path);
   }
   const { source, iterator, head, mapping } = chosen;
   const fail = async (err: ShiliError): Promise<never> => {
@@ -92,6 +109,15 @@ export async function openLayout(
   };
   const loc = { file: path, sheet: source.sheet };
   if (!mapping) {
+    const lower = await headerFurtherDown(iterator, head, spec);
+    if (lower) {
+      return fail(
+        new ShiliError('HEADER_TOO_LOW', `表头在第 ${lower} 行，但表头必须在前 ${spec.headerSearchRows} 行内`, {
+          location: { ...loc, row: lower },
+          hint: `请删除表头上方多余的行（第 1–${lower - 1} 行中的说明文字或空行），保存后重新运行`,
+        }),
+      );
+    }
     return fail(
       new ShiliError('HEADER_NOT_FOUND', `在前 ${spec.headerSearchRows} 行中没有找到“${spec.title}”的表头`, {
         location: loc,

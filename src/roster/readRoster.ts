@@ -6,6 +6,8 @@ import { normalizeName } from '../normalize/name.js';
 import { mapRow, type MappedRow } from '../read/mapRow.js';
 import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
 import type { TemplateSpec } from '../templates/spec.js';
+import { getTemplate } from '../templates/registry.js';
+import { ShiliError } from '../errors.js';
 import { hash53 } from '../convert/duplicates.js';
 
 export type SkipCode = 'ID_MISSING' | 'ID_DAMAGED' | 'ID_INVALID' | 'NAME_MISSING' | 'DUPLICATE_CONFLICT';
@@ -16,6 +18,15 @@ export const SKIP_LABELS: Record<SkipCode, string> = {
   ID_INVALID: '学籍号格式不对',
   NAME_MISSING: '姓名为空',
   DUPLICATE_CONFLICT: '同一学籍号出现多次且信息不一致',
+};
+
+/** What to do about each kind of skipped row. */
+export const SKIP_TODO: Record<SkipCode, string> = {
+  ID_MISSING: '请从学籍系统补上学籍号后重新导入',
+  ID_DAMAGED: '请把学籍号列设为“文本”格式，从学籍系统重新复制学籍号后重新导入',
+  ID_INVALID: '请核对学籍号（G/J/L 开头共 19 位）后重新导入',
+  NAME_MISSING: '请补上姓名后重新导入',
+  DUPLICATE_CONFLICT: '请确认哪一行正确、删除其余行后重新导入',
 };
 
 export interface SkippedRow {
@@ -47,9 +58,11 @@ export interface RosterRead {
 }
 
 export async function readRoster(file: string, spec: TemplateSpec, open: OpenOptions, onProgress?: (n: number) => void): Promise<RosterRead> {
+  await refuseVisionFile(file, open);
   const layout = await openLayout(file, spec, open);
   const { mapping } = layout;
   const result: RosterRead = { sheet: layout.source.sheet, format: layout.source.format, students: [], rows: 0, skipped: [], warnings: [], merged: 0 };
+  const columnLetters = (f: 'studentId' | 'name'): string => mapping.byField.get(f)?.cell.replace(/\d+$/, '') ?? '';
   const byId = new Map<string, { index: number; hash: number; rows: number[]; conflict: boolean }>();
 
   for await (const row of layout.dataRows) {
@@ -58,7 +71,7 @@ export async function readRoster(file: string, spec: TemplateSpec, open: OpenOpt
     if (m.empty) continue;
     result.rows++;
     if (result.rows % 10000 === 0) onProgress?.(result.rows);
-    const skip = skipReason(m, mapping.byField.get('studentId')?.cell.replace(/\d+$/, '') ?? '');
+    const skip = skipReason(m, columnLetters('studentId'), columnLetters('name'));
     if (skip) {
       result.skipped.push(skip);
       continue;
@@ -92,13 +105,34 @@ export async function readRoster(file: string, spec: TemplateSpec, open: OpenOpt
   return result;
 }
 
-function skipReason(m: MappedRow, idColumn: string): SkippedRow | null {
+/**
+ * A national vision file has 学籍号 and 姓名 too, but its ids are exactly the ones still to be checked:
+ * importing it as a roster would make every row "match". Refuse it.
+ */
+async function refuseVisionFile(file: string, open: OpenOptions): Promise<void> {
+  let vision;
+  try {
+    vision = await openLayout(file, getTemplate('national-vision'), open);
+  } catch (err) {
+    if (err instanceof ShiliError && err.code.startsWith('HEADER_')) return;
+    throw err;
+  }
+  await vision.close();
+  throw new ShiliError('WRONG_TEMPLATE', '这是视力数据表（有视力数据列），不是学生名单', {
+    location: { file, sheet: vision.source.sheet },
+    hint: '学生名单请从学籍系统导出；要转换视力数据请用 shili convert national-to-city',
+  });
+}
+
+function skipReason(m: MappedRow, idColumn: string, nameColumn: string): SkippedRow | null {
   const idProblem = m.problems.find((p) => p.field === 'studentId');
   if (idProblem) {
     return { row: m.rowNumber, cell: idProblem.cell, code: idProblem.code === 'ID_DAMAGED' ? 'ID_DAMAGED' : 'ID_INVALID', detail: idProblem.message };
   }
   if (!m.values.studentId) return { row: m.rowNumber, cell: `${idColumn}${m.rowNumber}`, code: 'ID_MISSING', detail: SKIP_LABELS.ID_MISSING };
-  if (!m.values.name) return { row: m.rowNumber, code: 'NAME_MISSING', detail: SKIP_LABELS.NAME_MISSING };
+  if (!m.values.name) {
+    return { row: m.rowNumber, ...(nameColumn ? { cell: `${nameColumn}${m.rowNumber}` } : {}), code: 'NAME_MISSING', detail: SKIP_LABELS.NAME_MISSING };
+  }
   return null;
 }
 

@@ -3,9 +3,32 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ShiliError } from '../errors.js';
 import { projectRoot } from '../projectRoot.js';
+import type { z } from 'zod';
 import { TemplateSpecSchema, type TemplateSpec } from './spec.js';
 
 let bundled: Map<string, TemplateSpec> | undefined;
+
+/** zod's English issue, said in Chinese. Our own refinements already carry Chinese messages. */
+function issueText(issue: z.core.$ZodIssue): string {
+  if (/[\u4e00-\u9fff]/.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? '缺少这一项' : `类型不对，应为 ${issue.expected}`;
+    case 'invalid_format':
+    case 'invalid_string' as string:
+      return '格式不对（id 只能用小写字母、数字和 -）';
+    case 'invalid_value':
+      return `值不对，可选：${(issue as { values?: unknown[] }).values?.join('、') ?? ''}`;
+    case 'too_small':
+      return '内容太少（不能为空）';
+    case 'too_big':
+      return '内容太多';
+    case 'unrecognized_keys':
+      return `有不认识的项：${(issue as { keys?: string[] }).keys?.join('、') ?? ''}`;
+    default:
+      return '不符合模板说明的格式';
+  }
+}
 
 /** Parse and validate one spec file; every problem becomes one Chinese message naming the file. */
 export function loadTemplateFile(path: string): TemplateSpec {
@@ -23,7 +46,7 @@ export function loadTemplateFile(path: string): TemplateSpec {
   const parsed = TemplateSpecSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new ShiliError('TEMPLATE_FILE', `模板说明文件有误：${first.path.join('.') || '(根)'} ${first.message}`, {
+    throw new ShiliError('TEMPLATE_FILE', `模板说明文件有误：${first.path.join('.') || '(根)'} ${issueText(first)}`, {
       location: { file: path },
       hint: '请对照 shili 自带的 templates/*.json 修改',
     });

@@ -85,6 +85,7 @@ export class SharedStringsParser {
 
 export async function readSharedStrings(zip: ZipReader, entry: ZipEntry): Promise<string[]> {
   const parser = new SharedStringsParser();
-  for await (const text of utf8Chunks(zip.stream(entry))) parser.write(text);
+  // Every string is kept for the whole read: a bomb here would sit in memory, not pass through.
+  for await (const text of utf8Chunks(zip.stream(entry, { wholeInMemory: true }))) parser.write(text);
   return parser.strings;
 }

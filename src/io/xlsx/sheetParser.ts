@@ -37,6 +37,10 @@ export class SheetParser {
   private inline: string | undefined;
   private inIs = false;
   private phonetic = 0;
+  // A sheet cut short (an interrupted save or copy) still tokenizes cleanly up to the cut;
+  // only the missing end tags tell it from a complete one.
+  private sheetDataEnded = false;
+  private worksheetEnded = false;
 
   constructor(private readonly ctx: SheetContext) {
     this.values = new CellValues(ctx);
@@ -131,6 +135,8 @@ export class SheetParser {
       } else if (len === 9 && buf.startsWith('mergeCell', ns)) {
         const range = mergeRange(parseAttrs(buf.slice(nameEnd, gt), 0).ref ?? '');
         if (range) this.merges.push(range);
+      } else if (selfClosing && len === 9) {
+        this.endTag(buf, ns, first);
       }
       pos = gt + 1;
     }
@@ -140,7 +146,15 @@ export class SheetParser {
     }
   }
 
+  /** After the last write(): throws XLSX_CORRUPT when the sheet stopped before its end tags. */
   end(): void {
+    if (!this.worksheetEnded) {
+      const detail = this.sheetDataEnded ? '工作表 XML 的结尾缺失' : '工作表的数据在中途断了';
+      throw xlsxCorrupt(this.ctx.file, `${detail}，文件不完整，可能没有保存或拷贝完`, undefined, {
+        sheet: this.ctx.sheet,
+        ...(this.rowNumber > 0 && !this.sheetDataEnded ? { row: this.rowNumber } : {}),
+      });
+    }
     if (this.inCell) this.endCell();
     if (this.rowHasValue) this.endRow();
     this.rest = '';
@@ -157,6 +171,13 @@ export class SheetParser {
     else if (len === 3 && first === 114 && buf.startsWith('row', ns)) this.endRow();
     else if (len === 2 && first === 105 && buf.charCodeAt(ns + 1) === 115) this.inIs = false;
     else if (len === 3 && buf.startsWith('rPh', ns) && this.phonetic > 0) this.phonetic--;
+    else if (len === 9) this.endTag(buf, ns, first);
+  }
+
+  /** </sheetData> and </worksheet>, or their self-closing forms (an empty sheet). */
+  private endTag(buf: string, ns: number, first: number): void {
+    if (first === 115 /* s */ && buf.startsWith('sheetData', ns)) this.sheetDataEnded = true;
+    else if (first === 119 /* w */ && buf.startsWith('worksheet', ns)) this.worksheetEnded = true;
   }
 
   private openRow(buf: string, from: number, to: number): void {

@@ -1,6 +1,6 @@
 // The workbook part: which sheets exist (names, visibility, where their XML is),
 // the date system, and where shared strings and styles live.
-import { xlsxCorrupt } from '../readErrors.js';
+import { officeNotExcel, xlsxCorrupt } from '../readErrors.js';
 import { findPart, readPartText, readRelationships, relType, type Relationship } from './packageParts.js';
 import { scanXml } from './xmlScan.js';
 import type { ZipReader } from './zipReader.js';
@@ -27,17 +27,25 @@ const FALLBACK_WORKBOOK = 'xl/workbook.xml';
 export async function readWorkbookInfo(zip: ZipReader): Promise<WorkbookInfo> {
   const rootRels = await readRelationships(zip, '');
   const workbookPart = rootRels.find((r) => relType(r.type) === 'officeDocument')?.part ?? FALLBACK_WORKBOOK;
+  // Word and PowerPoint files are the same kind of package: their main part is found
+  // the same way, so it has to be told apart before it is read as a workbook.
+  const app = otherOfficeApp(workbookPart);
+  if (app) throw officeNotExcel(zip.file, app);
   const xml = await readPartText(zip, workbookPart);
   if (xml === undefined) {
-    throw xlsxCorrupt(zip.file, zip.find('word/document.xml') ? '这是 Word 文档，不是 Excel 工作簿' : '压缩包里没有 Excel 工作簿');
+    if (zip.find('word/document.xml')) throw officeNotExcel(zip.file, 'Word');
+    if (zip.find('ppt/presentation.xml')) throw officeNotExcel(zip.file, 'PowerPoint');
+    throw xlsxCorrupt(zip.file, '压缩包里没有 Excel 工作簿');
   }
   const rels = await readRelationships(zip, workbookPart);
   const byId = new Map(rels.map((r) => [r.id, r]));
 
   const sheets: WorkbookSheet[] = [];
   let date1904 = false;
+  let root: string | undefined;
   scanXml(xml, {
     open(name, a) {
+      root ??= name;
       if (name === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true';
       if (name !== 'sheet') return;
       const rel = a.id === undefined ? undefined : byId.get(a.id);
@@ -50,6 +58,10 @@ export async function readWorkbookInfo(zip: ZipReader): Promise<WorkbookInfo> {
       });
     },
   });
+  if (root !== 'workbook') {
+    // A main part under an unexpected name: its root element still says what it is.
+    throw root === 'document' ? officeNotExcel(zip.file, 'Word') : root === 'presentation' ? officeNotExcel(zip.file, 'PowerPoint') : xlsxCorrupt(zip.file, '压缩包里没有 Excel 工作簿');
+  }
 
   return {
     sheets,
@@ -57,6 +69,12 @@ export async function readWorkbookInfo(zip: ZipReader): Promise<WorkbookInfo> {
     sharedStringsPart: partOfType(zip, rels, 'sharedStrings', 'xl/sharedStrings.xml'),
     stylesPart: partOfType(zip, rels, 'styles', 'xl/styles.xml'),
   };
+}
+
+/** "word/document.xml" → Word; the main part's folder is where Office puts each application's content. */
+function otherOfficeApp(part: string): 'Word' | 'PowerPoint' | undefined {
+  const top = part.slice(0, part.indexOf('/') + 1).toLowerCase();
+  return top === 'word/' ? 'Word' : top === 'ppt/' ? 'PowerPoint' : undefined;
 }
 
 function sheetKind(rel: Relationship | undefined, part: string | undefined): WorkbookSheet['kind'] {

@@ -19,12 +19,18 @@ export interface XlsxOpenOptions {
   limits?: Partial<ZipLimits>;
 }
 
-/** Worksheets in workbook order; chartsheets and other non-grid sheets are left out. */
+/**
+ * Worksheets in workbook order; chartsheets and other non-grid sheets are left out.
+ * A workbook whose sheets are all of that kind is refused here, naming them: an
+ * empty list would leave the caller to guess why. A workbook with no sheets at all lists [].
+ */
 export async function listXlsxSheets(path: string, file: string, limits?: Partial<ZipLimits>): Promise<SheetInfo[]> {
   const zip = await ZipReader.open(path, file, limits);
   try {
     const info = await readWorkbookInfo(zip);
-    return worksheets(info.sheets).map(({ name, hidden }) => ({ name, hidden }));
+    const found = worksheets(info.sheets);
+    if (found.length === 0 && info.sheets.length > 0) throw noWorksheet(info.sheets, file);
+    return found.map(({ name, hidden }) => ({ name, hidden }));
   } finally {
     await zip.close();
   }
@@ -36,7 +42,7 @@ export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions
   let part: string;
   try {
     const info = await readWorkbookInfo(zip);
-    const sheet = pickSheet(worksheets(info.sheets), opts.sheet, file);
+    const sheet = pickSheet(worksheets(info.sheets), opts.sheet, file, info.sheets);
     if (sheet.part === undefined || !findPart(zip, sheet.part)) {
       throw xlsxCorrupt(file, `工作表「${sheet.name}」的数据缺失`);
     }
@@ -102,8 +108,15 @@ function worksheets(sheets: WorkbookSheet[]): WorkbookSheet[] {
   return sheets.filter((s) => s.kind === 'worksheet');
 }
 
-function pickSheet(sheets: WorkbookSheet[], wanted: string | number | undefined, file: string): WorkbookSheet {
-  if (sheets.length === 0) throw xlsxNoSheet(file);
+function noWorksheet(all: WorkbookSheet[], file: string): ShiliError {
+  return xlsxNoSheet(
+    file,
+    all.map((s) => ({ name: s.name, kind: s.kind === 'chartsheet' ? 'chartsheet' : 'other' })),
+  );
+}
+
+function pickSheet(sheets: WorkbookSheet[], wanted: string | number | undefined, file: string, all: WorkbookSheet[]): WorkbookSheet {
+  if (sheets.length === 0) throw noWorksheet(all, file);
   if (wanted === undefined) return sheets.find((s) => !s.hidden) ?? sheets[0]!;
   const names = sheets.map((s) => s.name);
   if (typeof wanted === 'number') {

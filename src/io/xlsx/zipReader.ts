@@ -19,6 +19,13 @@ export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 ** 3;
 const MAX_RATIO = 500;
 /** Below this size a high ratio is harmless (a sheet of empty styled cells), so it is not checked. */
 const RATIO_CHECK_FROM = 100 * 1024 * 1024;
+/**
+ * Parts held whole in memory (shared strings, styles, workbook) cost far more as
+ * JS strings than as bytes, so they get a tighter rule. A shared-string table
+ * holds each distinct string once and compresses 3–10×; beyond 100× it is filler.
+ */
+const IN_MEMORY_MAX_RATIO = 100;
+const IN_MEMORY_RATIO_CHECK_FROM = 10 * 1024 * 1024;
 const LOCAL_SIG = 0x04034b50;
 const READ_CHUNK = 1 << 20;
 const INFLATE_CHUNK = 256 * 1024;
@@ -62,9 +69,12 @@ export class ZipReader {
     return this.fh.close();
   }
 
-  /** The entry's bytes, inflated, in chunks. Stops reading (and frees the inflater) when the caller stops. */
-  async *stream(entry: ZipEntry): AsyncGenerator<Buffer> {
-    this.checkDeclaredSize(entry);
+  /**
+   * The entry's bytes, inflated, in chunks. Stops reading (and frees the inflater) when the caller stops.
+   * `wholeInMemory`: the caller keeps everything it reads (shared strings), so the stricter size rule applies.
+   */
+  async *stream(entry: ZipEntry, opts: { wholeInMemory?: boolean } = {}): AsyncGenerator<Buffer> {
+    this.checkDeclaredSize(entry, opts.wholeInMemory ?? false);
     if (entry.flags & 1) throw xlsxCorrupt(this.file, `“${entry.name}”使用了 zip 加密`);
     if (entry.method !== 0 && entry.method !== 8) {
       throw xlsxCorrupt(this.file, `“${entry.name}”使用了不支持的压缩方式 ${entry.method}`);
@@ -101,7 +111,7 @@ export class ZipReader {
   /** A whole entry in memory; only for parts that are small by nature (workbook, rels, styles). */
   async readBuffer(entry: ZipEntry): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for await (const chunk of this.stream(entry)) chunks.push(chunk);
+    for await (const chunk of this.stream(entry, { wholeInMemory: true })) chunks.push(chunk);
     return Buffer.concat(chunks);
   }
 
@@ -116,13 +126,15 @@ export class ZipReader {
     }
   }
 
-  private checkDeclaredSize(entry: ZipEntry): void {
+  private checkDeclaredSize(entry: ZipEntry, wholeInMemory: boolean): void {
     const { maxEntryBytes } = this.limits;
     const size = entry.uncompressedSize;
     if (size > maxEntryBytes) throw xlsxTooLarge(this.file, entry.name, `解压后约 ${mb(size)} MB，上限 ${mb(maxEntryBytes)} MB`);
+    // The declared size is what the check can trust: stream() stops any entry that inflates past it.
     const ratio = size / Math.max(entry.compressedSize, 1);
-    if (size > RATIO_CHECK_FROM && ratio > MAX_RATIO) {
-      throw xlsxTooLarge(this.file, entry.name, `压缩了约 ${Math.round(ratio)} 倍，正常表格不会这样`);
+    const [from, max] = wholeInMemory ? [IN_MEMORY_RATIO_CHECK_FROM, IN_MEMORY_MAX_RATIO] : [RATIO_CHECK_FROM, MAX_RATIO];
+    if (size > from && ratio > max) {
+      throw xlsxTooLarge(this.file, entry.name, `解压后约 ${mb(size)} MB，压缩了约 ${Math.round(ratio)} 倍，正常表格不会这样`);
     }
   }
 
