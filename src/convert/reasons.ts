@@ -34,5 +34,7 @@ export function primaryReason(reasons: readonly RowReason[]): RowReason {
 export function explain(reasons: readonly RowReason[]): string {
   const first = primaryReason(reasons);
   const details = [first, ...reasons.filter((r) => r !== first)].map((r) => r.detail);
-  return `${details.join('；')}。${REASONS[first.code].todo}。`;
+  // Normaliser messages usually say what to do already ("…：请核对后改正"); advice is given once.
+  const todo = first.detail.includes('请') ? '' : `${REASONS[first.code].todo}。`;
+  return `${details.join('；')}。${todo}`;
 }
