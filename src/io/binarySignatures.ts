@@ -1,8 +1,6 @@
 // Leading bytes of formats that people rename to .xlsx or .csv by mistake (a photo
 // of the paper form, the PDF the platform sent, a downloaded archive). Knowing
 // what it is lets the message say so instead of blaming the text encoding.
-import { bomOf, utf16WithoutBom } from './csv/encoding.js';
-
 const SIGNATURES: readonly { bytes: readonly number[]; what: string }[] = [
   { bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], what: 'PNG 图片' },
   { bytes: [0xff, 0xd8, 0xff], what: 'JPEG 图片' },
@@ -21,18 +19,19 @@ export function binaryFormatOf(head: Uint8Array): string | undefined {
 }
 
 /**
- * A head with NUL bytes is not text, unless it is UTF-16: with a BOM, or
- * without one, where the NULs of ASCII characters sit on one side of each byte pair.
+ * A head with NUL bytes is not text, unless it is UTF-16 (with a BOM or without):
+ * then every byte pair is a character, and only tab, CR and LF are below U+0020.
+ * Binary data has 00 00 pairs or other control codes in both byte orders.
  */
 export function hasBinaryNul(head: Uint8Array): boolean {
-  if (!head.includes(0)) return false;
-  const bom = bomOf(head);
-  if (bom && bom.encoding !== 'utf-8') return false;
-  if (utf16WithoutBom(head)) return false;
-  // Looser than utf16WithoutBom: Chinese-heavy UTF-16 has few ASCII NULs, and 一 (U+4E00) puts one on the other side.
-  const n = Math.min(head.length, 4096);
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < n; i++) if (head[i] === 0) i & 1 ? odd++ : even++;
-  return Math.max(even, odd) < (even + odd) * 0.8;
+  return head.includes(0) && !plausibleUtf16(head, true) && !plausibleUtf16(head, false);
+}
+
+function plausibleUtf16(head: Uint8Array, littleEndian: boolean): boolean {
+  const [lo, hi] = littleEndian ? [0, 1] : [1, 0];
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    const unit = head[i + lo]! | (head[i + hi]! << 8);
+    if (unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0d) return false;
+  }
+  return true;
 }

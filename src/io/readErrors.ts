@@ -45,8 +45,10 @@ export function disguisedSpreadsheet(file: string, kind: 'html' | 'xml2003'): Sh
 
 /** A picture, PDF or archive renamed to .xlsx/.csv: neither format fits, and no encoding would help. */
 export function notSpreadsheet(file: string, what?: string): ShiliError {
-  const looks = what ? `，看起来是${what}` : '';
-  return new ShiliError('FORMAT_UNSUPPORTED', `这个文件不是表格文件（不是 CSV，也不是真正的 .xlsx）${looks}`, {
+  const message = what
+    ? `这个文件实际上是 ${what}，不是表格文件（不是 CSV，也不是真正的 .xlsx）`
+    : '这个文件不是表格文件（不是 CSV，也不是真正的 .xlsx），里面是图片、压缩包之类的二进制内容';
+  return new ShiliError('FORMAT_UNSUPPORTED', message, {
     hint: '改扩展名不会把它变成表格。请确认选对了文件；如果数据在 Excel 或 WPS 里，请在其中打开，另存为“Excel 工作簿（*.xlsx）”后再试',
     location: { file },
   });

@@ -23,6 +23,24 @@ describe('sniffHead', () => {
     expect(sniffHead(Buffer.from('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'))).toBe('xml2003');
     expect(sniffHead(Buffer.from('<姓名>,学号\n'))).toBe('text');
   });
+
+  it('calls pictures, PDFs and archives binary, by signature or by NUL bytes', () => {
+    const hex = (h: string): Buffer => Buffer.concat([Buffer.from(h, 'hex'), Buffer.from('abc,def\n')]);
+    for (const sig of ['89504e470d0a1a0a', 'ffd8ffe0', '474946383961', '255044462d312e37', '526172211a0700', '377abcaf271c', '1f8b08']) {
+      expect(sniffHead(hex(sig)), sig).toBe('binary');
+    }
+    // No known signature, but NULs on both sides of the byte pairs: not text in any encoding.
+    expect(sniffHead(Buffer.from([0x01, 0x00, 0x00, 0x02, 0x41, 0x00, 0x00, 0x42, 0x0a]))).toBe('binary');
+  });
+
+  it('keeps UTF-16 text, with or without a BOM, as text despite its NUL bytes', () => {
+    const text = '班级,学籍号,姓名\r\n一年级一班,G110101201501011234,张三\r\n';
+    expect(sniffHead(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))).toBe('text');
+    expect(sniffHead(Buffer.from(text, 'utf16le'))).toBe('text');
+    // 一 (U+4E00) puts a NUL on the "wrong" side of its pair; Chinese-heavy lines have few ASCII NULs.
+    expect(sniffHead(Buffer.from('一年级一班,一一\r\n'.repeat(20), 'utf16le'))).toBe('text');
+    expect(sniffHead(Buffer.from(text, 'utf16le').swap16())).toBe('text');
+  });
 });
 
 describe('accepted files', () => {
@@ -63,6 +81,24 @@ describe('refused files', () => {
   it('refuses an HTML table saved under an .xls name', async () => {
     const path = tmp.file('export.xls', '<html><head><meta charset="utf-8"></head><body><table><tr><td>姓名</td></tr></table></body></html>');
     await expect(openTable(path)).rejects.toMatchObject({ code: 'FORMAT_UNSUPPORTED' });
+  });
+
+  it('refuses a picture renamed to .xlsx and says what it is, without talking about encodings', async () => {
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000100000001008060000001ff3ff61', 'hex'), Buffer.alloc(200, 0x7f)]);
+    const path = tmp.file('photo.xlsx', png);
+    const err = await openTable(path).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'FORMAT_UNSUPPORTED', location: { file: path } });
+    expect((err as Error).message).toContain('PNG 图片');
+    expect((err as Error).message).toContain('不是真正的 .xlsx');
+    expect((err as { hint: string }).hint).toContain('另存为“Excel 工作簿（*.xlsx）”');
+    expect(`${(err as Error).message}${(err as { hint: string }).hint}`).not.toMatch(/编码|encoding/);
+  });
+
+  it('refuses unknown binary content by its NUL bytes', async () => {
+    const path = tmp.file('data.csv', Buffer.from([0x13, 0x37, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x03]));
+    const err = await openTable(path).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'FORMAT_UNSUPPORTED', location: { file: path } });
+    expect((err as Error).message).toContain('不是表格文件');
   });
 
   it('reports a missing file with the path', async () => {
