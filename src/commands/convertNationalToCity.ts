@@ -65,7 +65,7 @@ async function run(files: string[], o: Opts): Promise<ExitCode> {
     }
     let exit: ExitCode = ExitCode.ok;
     for (const file of files) {
-      const progress = startProgress(`${basename(file)}：读取中…`, { json });
+      const progress = await startProgress(`${basename(file)}：读取中…`, { json });
       try {
         const s = await convertNationalToCity(file, {
           roster,

@@ -42,7 +42,7 @@ export function rosterCommand(): Command {
 async function run(file: string, o: CommonOpts): Promise<ExitCode> {
   const json = !!o.json;
   const spec = resolveTemplate('roster', o.templateFile);
-  const progress = startProgress('读取名单…', { json });
+  const progress = await startProgress('读取名单…', { json });
   let read: RosterRead;
   try {
     read = await readRoster(file, spec, openOptions(o), (n) => progress.update(`读取名单：${n} 行`));

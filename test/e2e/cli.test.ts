@@ -1,10 +1,11 @@
 // The command line itself: help, usage errors, colour, and the roster and inspect commands' outputs.
 import ExcelJS from 'exceljs';
-import { existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { idCheckDigit } from '../../src/normalize/idCheckDigit.js';
-import { ROOT, runShili, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, runShili, tempDir } from '../helpers/cli.js';
 
 const ANSI = /\x1b\[/;
 const CJK = /[\u4e00-\u9fff]/;
@@ -135,5 +136,26 @@ describe('inspect', () => {
   it('recognises a roster', async () => {
     const r = await runShili(['inspect', join(ROOT, 'fixtures/sample/roster.xlsx'), '--json']);
     expect(JSON.parse(r.stdout).template.id).toBe('roster');
+  });
+});
+
+describe('on a terminal', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+
+  it.skipIf(!hasScript)('shows a spinner with a real width, finishes on a 0-column pty, and writes the same outputs', async () => {
+    const d = tempDir();
+    const db = join(d, 'r.db');
+    await runShili(['roster', 'import', join(ROOT, 'fixtures/sample/roster.xlsx'), '--db', db]);
+    const national = join(ROOT, 'fixtures/sample/national.xlsx');
+    const env = { ...process.env, NO_COLOR: undefined, CI: undefined, TERM: 'xterm' } as Record<string, string | undefined>;
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    for (const [cols, out] of [['0', 'zero'], ['100', 'wide']] as const) {
+      const cmd = `stty cols ${cols}; node ${BIN} convert national-to-city ${national} --db ${db} --out ${join(d, out)}`;
+      const r = spawnSync('script', ['-qec', cmd, join(d, `${out}.log`)], { env: env as NodeJS.ProcessEnv, timeout: 60_000 });
+      expect(r.signal, `cols ${cols}`).toBeNull();
+      expect(r.status).toBe(3);
+      expect(existsSync(join(d, out, 'national.unmatched.xlsx'))).toBe(true);
+    }
+    expect(readFileSync(join(d, 'wide.log'), 'utf8')).toMatch(/\x1b\[\?25l/); // ora hid the cursor: a spinner ran
   });
 });
