@@ -3,7 +3,7 @@
 // the inputs are the benchmark's own files.
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import { readCentralDirectory, type ZipEntry } from '../src/io/xlsx/zipDirectory.js';
 
@@ -40,8 +40,8 @@ export function dataStart(path: string, entry: ZipEntry): number {
 
 /** The entry's compressed bytes as a file stream (1 MiB reads). */
 export function compressedStream(path: string, entry: ZipEntry): Readable {
+  if (entry.compressedSize === 0) return Readable.from([]);
   const start = dataStart(path, entry);
-  if (entry.compressedSize === 0) return createReadStream(path, { start: 0, end: -1 });
   return createReadStream(path, { start, end: start + entry.compressedSize - 1, highWaterMark: 1 << 20 });
 }
 
