@@ -197,8 +197,10 @@ describe('sheets', () => {
 
   it('says a workbook holds only chart sheets, naming them, from listSheets and from open', async () => {
     const path = tmp.file('charts2.xlsx', buildXlsx({ sheets: [{ name: '图表1', xml: '<chartsheet/>', chart: true }, { name: '趋势', xml: '<chartsheet/>', chart: true }] }));
-    for (const attempt of [listSheets(path), readAll(path)]) {
-      const err = await attempt.catch((e: unknown) => e);
+    // Start each call only when its rejection is awaited: a second promise created up front
+    // can reject before .catch is attached, which vitest reports as an unhandled error.
+    for (const attempt of [() => listSheets(path), () => readAll(path)]) {
+      const err = await attempt().catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'XLSX_NO_SHEET', location: { file: path } });
       expect((err as Error).message).toBe('这个工作簿里只有图表工作表（「图表1」、「趋势」），没有数据工作表');
       expect((err as { hint: string }).hint).toContain('请');
