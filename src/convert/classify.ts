@@ -45,13 +45,9 @@ export interface ClassifiedRow {
   contentHash: number;
   /** Surviving digits of an Excel-damaged 学籍号, for finding candidates. */
   damagedDigits: string | null;
+  /** Cell texts as already formatted, for a clean row parked in its upload form (see spill.ts). */
+  shown?: Partial<Record<FieldName, string>>;
 }
-
-/**
- * A row in the roster with nothing wrong (most rows), parked compactly:
- * [rowNumber, studentId, examDate, ...values in the mapping's column order].
- */
-export type CleanRow = [number, string, string, ...unknown[]];
 
 export type Decision =
   | { tier: 1 }

@@ -8,16 +8,17 @@ import { nameKey } from '../normalize/name.js';
 import { damagedIdDigits } from '../normalize/studentId.js';
 import { mapRow, type MappedRow } from '../read/mapRow.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
-import { EXAM_VALUE_FIELDS, type ClassifiedRow, type CleanRow, type IdentityMatch, type IdState } from './classify.js';
-import { DuplicateTracker, hash53 } from './duplicates.js';
+import { EXAM_VALUE_FIELDS, type ClassifiedRow, type IdentityMatch, type IdState } from './classify.js';
+import { contentHash, DuplicateTracker } from './duplicates.js';
 import { Spill } from './spill.js';
 import type { RowReason } from './reasons.js';
+import type { UploadLayout } from './uploadRow.js';
 
 const BATCH = 1000;
 
 export interface Pass1Result {
   /** Classified rows, parked on disk; the caller disposes of it. */
-  rows: Spill<ClassifiedRow | CleanRow>;
+  rows: Spill<ClassifiedRow>;
   rowsRead: number;
   noData: number;
   /** Rows hidden in the workbook (processed like any other; reported so nobody is surprised). */
@@ -29,13 +30,24 @@ export async function classifyRows(
   dataRows: AsyncIterable<Row>,
   mapping: HeaderMapping,
   roster: RosterStore,
-  opts: { examDate?: string | undefined; onProgress?: ((n: number) => void) | undefined },
+  upload: UploadLayout,
+  opts: { examDate?: string | undefined; onProgress?: ((n: number) => void) | undefined; skip?: ((r: Row) => boolean) | undefined },
 ): Promise<Pass1Result> {
-  const result: Pass1Result = { rows: new Spill<ClassifiedRow | CleanRow>(), rowsRead: 0, noData: 0, hiddenRows: [], duplicates: new DuplicateTracker() };
+  const result: Pass1Result = { rows: new Spill<ClassifiedRow>(), rowsRead: 0, noData: 0, hiddenRows: [], duplicates: new DuplicateTracker() };
   const idCol = mapping.byField.get('studentId')!;
+  const fields = mapping.columns.map((m) => m.spec.field as FieldName);
+  const scratch = new Array<unknown>(fields.length);
   const cellOf = (field: FieldName, row: number): string => {
     const col = mapping.byField.get(field);
     return col ? `单元格 ${a1(col.index, row)}（${col.headerText}）` : '';
+  };
+  /** Content of a row for duplicate detection: every recognised value (or unreadable text), and the 体检日期 used. */
+  const hashOf = (row: MappedRow, examDate: string | null): number => {
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      scratch[i] = row.values[f] ?? row.raw[f] ?? null;
+    }
+    return contentHash(scratch, examDate ?? '');
   };
   let batch: { row: MappedRow; damagedDigits: string | null }[] = [];
 
@@ -43,9 +55,22 @@ export async function classifyRows(
     const ids = batch.map((b) => b.row.values.studentId).filter((v): v is string => typeof v === 'string');
     const known = roster.knownIds(ids);
     for (const b of batch) {
-      const c = classify(b.row, known, roster, opts.examDate, b.damagedDigits, cellOf);
+      const row = b.row;
+      const studentId = row.values.studentId;
+      // Fast path, most rows: nothing wrong and in the roster. Its upload cells are final now.
+      if (row.problems.length === 0 && typeof studentId === 'string' && known.has(studentId)) {
+        const examDate = typeof row.values.examDate === 'string' ? row.values.examDate : (opts.examDate ?? null);
+        if (examDate !== null) {
+          result.duplicates.see(studentId, hashOf(row, examDate), row.rowNumber);
+          result.rows.pushClean(row.rowNumber, studentId, upload.cells(row.values, examDate), () =>
+            classify(row, known, roster, opts.examDate, b.damagedDigits, cellOf, hashOf),
+          );
+          continue;
+        }
+      }
+      const c = classify(row, known, roster, opts.examDate, b.damagedDigits, cellOf, hashOf);
       if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.rowNumber);
-      result.rows.push(isClean(c, b.row) ? [c.rowNumber, c.studentId!, c.examDate!, ...mapping.columns.map((m) => c.values[m.spec.field as FieldName])] : c);
+      result.rows.push(c);
     }
     batch = [];
   };
@@ -59,27 +84,24 @@ export async function classifyRows(
   return result;
 
   async function readAll(): Promise<void> {
-  for await (const row of dataRows) {
-    const mapped = mapRow(row, mapping.columns);
-    if (mapped.empty) continue;
-    result.rowsRead++;
-    if (row.hidden) result.hiddenRows.push(row.rowNumber);
-    if (result.rowsRead % 5000 === 0) opts.onProgress?.(result.rowsRead);
-    if (!hasExamData(mapped)) {
-      result.noData++;
-      continue;
+    for await (const row of dataRows) {
+      if (opts.skip?.(row)) continue;
+      const mapped = mapRow(row, mapping.columns);
+      if (mapped.empty) continue;
+      result.rowsRead++;
+      if (row.hidden) result.hiddenRows.push(row.rowNumber);
+      if (result.rowsRead % 5000 === 0) opts.onProgress?.(result.rowsRead);
+      if (!hasExamData(mapped)) {
+        result.noData++;
+        continue;
+      }
+      const idProblem = mapped.problems.length > 0 ? mapped.problems.find((p) => p.field === 'studentId') : undefined;
+      batch.push({ row: mapped, damagedDigits: idProblem?.code === 'ID_DAMAGED' ? damagedIdDigits(row.cells[idCol.index]) : null });
+      if (batch.length >= BATCH) flush();
     }
-    const idProblem = mapped.problems.find((p) => p.field === 'studentId');
-    batch.push({ row: mapped, damagedDigits: idProblem?.code === 'ID_DAMAGED' ? damagedIdDigits(row.cells[idCol.index]) : null });
-    if (batch.length >= BATCH) flush();
+    flush();
+    opts.onProgress?.(result.rowsRead);
   }
-  flush();
-  opts.onProgress?.(result.rowsRead);
-  }
-}
-
-function isClean(c: ClassifiedRow, row: MappedRow): boolean {
-  return c.inRoster && c.valueReasons.length === 0 && row.problems.length === 0 && c.examDate !== null;
 }
 
 function hasExamData(r: MappedRow): boolean {
@@ -96,6 +118,7 @@ function classify(
   fallbackExamDate: string | undefined,
   damagedDigits: string | null,
   cellOf: (field: FieldName, row: number) => string,
+  hashOf: (row: MappedRow, examDate: string | null) => number,
 ): ClassifiedRow {
   const v = row.values;
   const valueReasons: RowReason[] = [];
@@ -141,7 +164,7 @@ function classify(
     inRoster,
     identity,
     dupKey,
-    contentHash: hash53(contentOf(row, examDate)),
+    contentHash: hashOf(row, examDate),
     damagedDigits,
   };
 }
@@ -156,10 +179,4 @@ function matchIdentity(row: MappedRow, roster: RosterStore): IdentityMatch {
   if (found.length === 1) return { kind: 'unique', studentId: found[0]!.studentId! };
   if (found.length > 1) return { kind: 'ambiguous', count: found.length };
   return { kind: 'none' };
-}
-
-function contentOf(row: MappedRow, examDate: string | null): string {
-  let s = examDate ?? '';
-  for (const f of Object.keys(row.values) as FieldName[]) s += '\u0001' + String(row.values[f] ?? row.raw[f] ?? '');
-  return s;
 }

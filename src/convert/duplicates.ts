@@ -109,3 +109,57 @@ export class DuplicateTracker {
     return [this.first[i]!, ...(this.repeats.get(i)?.more ?? [])];
   }
 }
+
+const f64 = new Float64Array(1);
+const f64Words = new Uint32Array(f64.buffer);
+// Separator and type tags lie outside the UTF-16 range, so "1", 1 and true all differ.
+const SEPARATOR = 0x10001;
+const TAG_STRING = 0x10002;
+const TAG_NUMBER = 0x10003;
+const TAG_TRUE = 0x10004;
+const TAG_FALSE = 0x10005;
+const TAG_EMPTY = 0x10006;
+
+/**
+ * 32-bit hash of `prefix` and then a row's values in order (strings by character, numbers by their
+ * bits, null and booleans by a tag), for telling identical duplicates from conflicting ones.
+ * Nothing is concatenated: a district file has millions of values.
+ */
+export function contentHash(values: readonly unknown[], prefix: string | null): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  if (prefix !== null) {
+    for (let i = 0; i < prefix.length; i++) {
+      const ch = prefix.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+  }
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    let tag: number;
+    if (typeof v === 'string') tag = TAG_STRING;
+    else if (typeof v === 'number') tag = TAG_NUMBER;
+    else if (typeof v === 'boolean') tag = v ? TAG_TRUE : TAG_FALSE;
+    else tag = TAG_EMPTY;
+    h1 = Math.imul(h1 ^ SEPARATOR, 2654435761);
+    h2 = Math.imul(h2 ^ SEPARATOR, 1597334677);
+    h1 = Math.imul(h1 ^ tag, 2654435761);
+    h2 = Math.imul(h2 ^ tag, 1597334677);
+    if (typeof v === 'string') {
+      for (let i = 0; i < v.length; i++) {
+        const ch = v.charCodeAt(i);
+        h1 = Math.imul(h1 ^ ch, 2654435761);
+        h2 = Math.imul(h2 ^ ch, 1597334677);
+      }
+    } else if (typeof v === 'number') {
+      f64[0] = v;
+      h1 = Math.imul(h1 ^ f64Words[0]!, 2654435761);
+      h2 = Math.imul(h2 ^ f64Words[0]!, 1597334677);
+      h1 = Math.imul(h1 ^ f64Words[1]!, 2654435761);
+      h2 = Math.imul(h2 ^ f64Words[1]!, 1597334677);
+    }
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  return h1 >>> 0;
+}

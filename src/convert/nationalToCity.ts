@@ -10,7 +10,9 @@ import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
 import { getTemplate } from '../templates/registry.js';
 import type { TemplateSpec } from '../templates/spec.js';
 import { classifyRows } from './classifyRows.js';
-import { decide, EXAM_VALUE_FIELDS, type ClassifiedRow, type CleanRow } from './classify.js';
+import { decide, EXAM_VALUE_FIELDS, type ClassifiedRow } from './classify.js';
+import type { CleanLine } from './spill.js';
+import { UploadLayout } from './uploadRow.js';
 import { a1 } from '../io/a1.js';
 import type { MergeRange } from '../io/table.js';
 import type { FieldName } from '../model/record.js';
@@ -63,8 +65,12 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
     });
   }
 
-  const dataRows = filterRepeatedHeaders(layout.dataRows, (r) => isRepeatedHeader(r, mapping));
-  const pass1 = await classifyRows(dataRows, mapping, opts.roster, { examDate: opts.examDate, onProgress: opts.onProgress });
+  const upload = new UploadLayout(mapping);
+  const pass1 = await classifyRows(layout.dataRows, mapping, opts.roster, upload, {
+    examDate: opts.examDate,
+    onProgress: opts.onProgress,
+    skip: (r) => isRepeatedHeader(r, mapping),
+  });
 
   const summary: ConvertSummary = {
     input,
@@ -81,21 +87,23 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   };
 
   const outputs = new OutputSet({ force: opts.force });
-  const writers = new TierWriters(outputs, finals, input, mapping, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
+  const writers = new TierWriters(outputs, finals, input, mapping, upload, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
   try {
     // Merges are known only once the whole sheet has been read (they follow the data in the file).
     const merged = mergedValueCells(layout.source.merges(), mapping);
     for (const item of pass1.rows.items()) {
-      const mergeReasons = merged.get(Array.isArray(item) ? item[0] : item.rowNumber);
+      const rowNumber = item.row.rowNumber;
+      const mergeReasons = merged.size > 0 ? merged.get(rowNumber) : undefined;
       // Fast path for clean rows: unless a duplicate elsewhere says otherwise, they go straight to tier 1.
-      if (Array.isArray(item) && !mergeReasons && !pass1.duplicates.isConflict(item[1])) {
-        if (pass1.duplicates.isFirst(item[1], item[0])) {
+      if (item.clean && !mergeReasons && !pass1.duplicates.isConflict(item.row.studentId)) {
+        if (pass1.duplicates.isFirst(item.row.studentId, rowNumber)) {
           summary.matched++;
-          await writers.uploadClean(item);
+          const p = writers.uploadClean(item.row);
+          if (p) await p;
         } else summary.merged++;
         continue;
       }
-      const c = Array.isArray(item) ? expandClean(item, mapping) : item;
+      const c = item.clean ? expandClean(item.row, upload) : item.row;
       if (mergeReasons) c.valueReasons.push(...mergeReasons);
       const d = decide(c, pass1.duplicates);
       switch (d.tier) {
@@ -158,28 +166,25 @@ function mergedValueCells(merges: MergeRange[], mapping: HeaderMapping): Map<num
   return out;
 }
 
-/** A clean row back as a full classified row, for the rare clean row a conflicting duplicate sends to tier 3. */
-function expandClean(item: CleanRow, mapping: HeaderMapping): ClassifiedRow {
-  const [rowNumber, studentId, examDate, ...vals] = item;
-  const values: ClassifiedRow['values'] = {};
-  mapping.columns.forEach((m, i) => (values[m.spec.field as FieldName] = vals[i]));
+/** A clean row back as a full classified row, for the rare clean row a duplicate or a merge sends to tier 3. */
+function expandClean(item: CleanLine, upload: UploadLayout): ClassifiedRow {
+  const shown: Partial<Record<FieldName, string>> = {};
+  upload.columns.forEach((col, i) => (shown[col.field] = item.cells[i]!));
   return {
-    rowNumber,
-    values,
-    raw: { studentId },
-    examDate,
+    rowNumber: item.rowNumber,
+    values: {},
+    shown,
+    raw: { studentId: item.studentId },
+    // Only tier 3 uses an expanded row, and it shows 体检日期 from `shown`.
+    examDate: null,
     valueReasons: [],
     idState: 'ok',
     idDetail: '',
-    studentId,
+    studentId: item.studentId,
     inRoster: true,
     identity: { kind: 'none' },
-    dupKey: studentId,
+    dupKey: item.studentId,
     contentHash: 0,
     damagedDigits: null,
   };
-}
-
-async function* filterRepeatedHeaders<T>(rows: AsyncIterable<T>, isHeader: (r: T) => boolean): AsyncGenerator<T> {
-  for await (const r of rows) if (!isHeader(r)) yield r;
 }

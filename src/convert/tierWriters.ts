@@ -9,7 +9,9 @@ import { nameKey } from '../normalize/name.js';
 import { formatValue } from '../normalize/valueTypes.js';
 import type { HeaderMapping, MappedColumn } from '../templates/headerMatch.js';
 import type { ColumnSpec, TemplateSpec } from '../templates/spec.js';
-import type { ClassifiedRow, CleanRow } from './classify.js';
+import type { ClassifiedRow } from './classify.js';
+import type { CleanLine } from './spill.js';
+import type { UploadLayout } from './uploadRow.js';
 import { UNMATCHED_COLUMNS, unmatchedRow, type Candidate } from './errorWorkbook.js';
 import type { OutputKind } from './outputs.js';
 import type { RowReason } from './reasons.js';
@@ -18,17 +20,12 @@ type Row = ClassifiedRow;
 
 const IDENTITY_FROM_ROSTER: readonly FieldName[] = ['studentId', 'name', 'sex', 'birthDate', 'idCardNumber', 'schoolName', 'gradeName', 'className'];
 
-function headerOf(c: ColumnSpec): string | string[] {
-  return c.header;
-}
-
 function fmt(col: ColumnSpec, value: unknown): string | null {
   return value === null || value === undefined ? null : formatValue(col.type, value, col);
 }
 
 export class TierWriters {
   private readonly open = new Map<OutputKind, XlsxWriter>();
-  private readonly uploadColumns: { spec: ColumnSpec; header: string }[];
   private readonly vision: MappedColumn[];
   private readonly specOf: Map<FieldName, ColumnSpec>;
 
@@ -37,13 +34,10 @@ export class TierWriters {
     private readonly finals: Record<OutputKind, string>,
     private readonly input: string,
     mapping: HeaderMapping,
+    private readonly uploadLayout: UploadLayout,
     private readonly city: TemplateSpec,
     private readonly roster: RosterStore,
   ) {
-    // Tier 1 keeps the national columns in the input's order, with 体检日期 last if the input lacks it.
-    this.uploadColumns = mapping.columns.map((c) => ({ spec: c.spec, header: c.headerText }));
-    const examDate = mapping.spec.columns.find((c) => c.field === 'examDate')!;
-    if (!mapping.byField.has('examDate')) this.uploadColumns.push({ spec: examDate, header: headerOf(examDate) as string });
     this.specOf = new Map(mapping.columns.map((c) => [c.spec.field as FieldName, c.spec]));
     this.vision = mapping.columns.filter((c) => !['studentId', 'name', 'sex', 'birthDate', 'className'].includes(c.spec.field));
   }
@@ -61,29 +55,34 @@ export class TierWriters {
     return w;
   }
 
-  private uploadWriter(): Promise<XlsxWriter> {
-    return this.writer(
-      'cityUpload',
-      'Sheet1',
-      this.uploadColumns.map((u) => ({ header: u.header, ...(u.spec.width ? { width: u.spec.width } : {}) })),
+  private uploadWriter(): Promise<XlsxWriter> | XlsxWriter {
+    return (
+      this.open.get('cityUpload') ??
+      this.writer(
+        'cityUpload',
+        'Sheet1',
+        this.uploadLayout.columns.map((u) => ({ header: u.header, ...(u.spec.width ? { width: u.spec.width } : {}) })),
+      )
     );
   }
 
   async upload(c: Row): Promise<void> {
     const w = await this.uploadWriter();
-    await w.writeRow(this.uploadColumns.map((u) => fmt(u.spec, u.spec.field === 'examDate' ? c.examDate : c.values[u.spec.field as FieldName])));
+    const p = w.writeRow(this.uploadLayout.cells(c.values, c.examDate));
+    if (p) await p;
   }
 
-  /** Tier 1 from a clean row: its values are in the mapping's column order, which the upload keeps. */
-  async uploadClean(item: CleanRow): Promise<void> {
-    const w = await this.uploadWriter();
-    const cells: (string | null)[] = new Array(this.uploadColumns.length);
-    for (let i = 0; i < this.uploadColumns.length; i++) {
-      const spec = this.uploadColumns[i]!.spec;
-      cells[i] = fmt(spec, spec.field === 'examDate' ? item[2] : item[3 + i]);
-    }
-    const p = w.writeRow(cells);
-    if (p) await p;
+  /**
+   * Tier 1 from a clean row parked by pass 1: its cells are final. Returns a promise only when the
+   * output must catch up (or the workbook is being created), so 200k rows need no 200k awaits.
+   */
+  uploadClean(item: CleanLine): Promise<void> | void {
+    const w = this.open.get('cityUpload');
+    if (w) return w.writeRow(item.cells);
+    return (async () => {
+      const p = (await this.uploadWriter()).writeRow(item.cells);
+      if (p) await p;
+    })();
   }
 
   async cityTemplate(c: Row, studentId: string): Promise<void> {
@@ -110,6 +109,8 @@ export class TierWriters {
     ]);
     // Values as shili understood them where they were readable, else the cell text as it was.
     const show = (f: FieldName): string | null => {
+      const shown = c.shown?.[f];
+      if (shown !== undefined) return shown || null;
       const col = this.specOf.get(f);
       const value = c.values[f];
       return col && value !== null && value !== undefined ? formatValue(col.type, value, col) : c.raw[f] || null;
