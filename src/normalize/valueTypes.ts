@@ -70,19 +70,26 @@ export function formatValue(type: ValueType, value: unknown, column: ValueColumn
   return VALUE_TYPE_HANDLERS[type].format(value, column);
 }
 
-// Date windows depend on today: looked up again every few thousand cells, not per cell.
-const WINDOW_RECHECK_CELLS = 4096;
-let windowCells = 0;
-let windows: { today: string; birth: DateRange; exam: DateRange } | undefined;
+// Date windows depend on today: recomputed when the local day changes (a night run past midnight),
+// which costs one clock read per date cell.
+let windows: { today: string; until: number; birth: DateRange; exam: DateRange } | undefined;
+
+/** The day the date windows currently hold for (YYYY-MM-DD); caches of parsed dates key on it. */
+export function dateWindowDay(): string {
+  const now = Date.now();
+  if (windows === undefined || now >= windows.until) {
+    const d = new Date(now);
+    const today = localToday(d);
+    const until = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+    windows = { today, until, birth: birthDateRange(today), exam: examDateRange(today) };
+  }
+  return windows.today;
+}
 
 function dateRangeFor(field: string): DateRange | undefined {
   if (field !== 'birthDate' && field !== 'examDate') return undefined;
-  if (windows === undefined || ++windowCells >= WINDOW_RECHECK_CELLS) {
-    windowCells = 0;
-    const today = localToday();
-    if (windows?.today !== today) windows = { today, birth: birthDateRange(today), exam: examDateRange(today) };
-  }
-  return field === 'birthDate' ? windows.birth : windows.exam;
+  dateWindowDay();
+  return field === 'birthDate' ? windows!.birth : windows!.exam;
 }
 
 function asSex(v: unknown): SexCode | null {
