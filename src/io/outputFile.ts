@@ -6,6 +6,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ShiliError } from '../errors.js';
+import { sweepStaleTemps } from './staleTemps.js';
+
+/** .<final name>.shili-<pid>-<hex>.tmp, in the output's own folder. */
+export const OUTPUT_TEMP_PATTERN = /^\..*\.shili-(\d+)-[0-9a-f]{8}\.tmp$/s;
 
 interface Planned {
   final: string;
@@ -67,6 +71,7 @@ export class OutputSet {
         hint: '请检查学校或班级名称是否重复，或用 --out 分开输出',
       });
     }
+    sweepStaleTemps(dir, OUTPUT_TEMP_PATTERN);
     const stem = truncateUtf8(base, TEMP_BASE_MAX_BYTES);
     const temp = path.join(dir, `.${stem}.shili-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     this.planned.push({ final, temp });

@@ -4,6 +4,10 @@ import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShiliError } from '../errors.js';
+import { sweepStaleTemps } from './staleTemps.js';
+
+/** shili-<label>-<pid>-<hex>.tmp */
+export const TEMP_FILE_PATTERN = /^shili-[a-z]+-(\d+)-[0-9a-f]+\.tmp$/;
 
 const live = new Set<string>();
 let hooked = false;
@@ -37,6 +41,7 @@ function hook(): void {
 /** Creates an empty scratch file readable by its owner only; returns its path and an open fd. */
 export function createTempFile(label: string): { path: string; fd: number } {
   hook();
+  sweepStaleTemps(tmpdir(), TEMP_FILE_PATTERN);
   const path = join(tmpdir(), `shili-${label}-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
   try {
