@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ShiliError } from '../errors.js';
+import { onCleanup } from './cleanup.js';
 import { sweepStaleTemps } from './staleTemps.js';
 
 /** .<final name>.shili-<pid>-<hex>.tmp, in the output's own folder. */
@@ -23,14 +24,8 @@ export class OutputSet {
   private readonly force: boolean;
   readonly mode: number;
   private planned: Planned[] = [];
-  private listening = false;
-  private readonly onSignal = (signal: NodeJS.Signals): void => {
-    this.removeTempsSync();
-    this.stopListening();
-    // Let the default action (exit with 128+n) happen unless someone else handles the signal.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  private readonly onExit = (): void => this.removeTempsSync();
+  /** Unregisters the Ctrl-C/kill/exit cleanup of the temps, while there are any. */
+  private unlisten: (() => void) | undefined;
 
   constructor(opts: { force: boolean; mode?: number }) {
     this.force = opts.force;
@@ -140,19 +135,12 @@ export class OutputSet {
   }
 
   private listen(): void {
-    if (this.listening) return;
-    this.listening = true;
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
-    process.on('exit', this.onExit);
+    this.unlisten ??= onCleanup(() => this.removeTempsSync());
   }
 
   private stopListening(): void {
-    if (!this.listening) return;
-    this.listening = false;
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
-    process.off('exit', this.onExit);
+    this.unlisten?.();
+    this.unlisten = undefined;
   }
 }
 

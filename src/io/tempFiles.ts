@@ -4,43 +4,17 @@ import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShiliError } from '../errors.js';
+import { onCleanup } from './cleanup.js';
 import { sweepStaleTemps } from './staleTemps.js';
 
 /** shili-<label>-<pid>-<hex>.tmp */
 export const TEMP_FILE_PATTERN = /^shili-[a-z]+-(\d+)-[0-9a-f]+\.tmp$/;
 
-const live = new Set<string>();
-let hooked = false;
-
-function removeAll(): void {
-  for (const p of live) {
-    try {
-      unlinkSync(p);
-    } catch {
-      /* already gone */
-    }
-  }
-  live.clear();
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  removeAll();
-  process.removeListener(signal, onSignal);
-  // Keep the default outcome (exit 128+n) unless another part of shili handles the signal too.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function hook(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', removeAll);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-}
+/** Scratch files of this process, each with the cleanup that removes it on Ctrl-C, kill or exit. */
+const live = new Map<string, () => void>();
 
 /** Creates an empty scratch file readable by its owner only; returns its path and an open fd. */
 export function createTempFile(label: string): { path: string; fd: number } {
-  hook();
   sweepStaleTemps(tmpdir(), TEMP_FILE_PATTERN);
   const path = join(tmpdir(), `shili-${label}-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
@@ -49,7 +23,16 @@ export function createTempFile(label: string): { path: string; fd: number } {
   } catch (err) {
     throw tempFolderError(err);
   }
-  live.add(path);
+  live.set(
+    path,
+    onCleanup(() => {
+      try {
+        unlinkSync(path);
+      } catch {
+        /* already gone */
+      }
+    }),
+  );
   return { path, fd };
 }
 
@@ -85,5 +68,6 @@ export function removeTempFile(path: string, fd?: number): void {
   } catch {
     /* already gone */
   }
+  live.get(path)?.();
   live.delete(path);
 }
