@@ -1,8 +1,8 @@
 // Pass-1 results parked on disk, so memory stays flat however many rows a file has.
 //
 // Two kinds of line, told apart by their first character:
-//   clean rows (most of a file): row number, 学籍号 and the finished tier-1 cell texts, joined by
-//     U+0001 — pass 2 hands them to the writer as they are, with no JSON and no formatting;
+//   clean rows (most of a file): the finished tier-1 cell texts, then 学籍号 and row number, joined
+//     by U+0001 — pass 2 hands the cells to the writer as they are, with no JSON and no formatting;
 //   everything else: "{…}", one JSON object.
 // A clean row whose texts hold U+0001 or a line break is written as JSON instead, so the split
 // can never go wrong.
@@ -42,10 +42,13 @@ export class Spill<T> {
 
   /** A clean row; `asJson` builds the JSON form for the rare row whose texts cannot be split safely. */
   pushClean(rowNumber: number, studentId: string, cells: readonly string[], asJson: () => T): void {
+    // No cells would read back as one empty cell: JSON keeps that (never seen) case exact.
+    if (cells.length === 0) return this.push(asJson());
     for (const c of cells) if (c.includes(SEP) || c.includes('\n')) return this.push(asJson());
     if (studentId.includes(SEP) || studentId.includes('\n')) return this.push(asJson());
     // join builds one flat string; growing a line with += would leave a rope of thousands of pieces for the GC.
-    this.append(rowNumber + SEP + studentId + SEP + cells.join(SEP) + '\n');
+    // The cells come first so that pass 2 pops the two trailing fields off the split line and keeps the array.
+    this.append(cells.join(SEP) + SEP + studentId + SEP + rowNumber + '\n');
   }
 
   private append(line: string): void {
@@ -100,6 +103,8 @@ export class Spill<T> {
 
 function parseLine<T>(line: string): SpilledRow<T> {
   if (line.charCodeAt(0) === 0x7b /* { */) return { clean: false, row: JSON.parse(line) as T };
-  const parts = line.split(SEP);
-  return { clean: true, row: { rowNumber: Number(parts[0]), studentId: parts[1]!, cells: parts.slice(2) } };
+  const cells = line.split(SEP);
+  const rowNumber = Number(cells.pop());
+  const studentId = cells.pop()!;
+  return { clean: true, row: { rowNumber, studentId, cells } };
 }
