@@ -3,7 +3,6 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutputSet, safeFileStem, toWriteError } from '../../src/io/outputFile.js';
 import { XlsxWriter } from '../../src/io/xlsx/writer.js';
@@ -124,18 +123,9 @@ describe('OutputSet', () => {
   });
 
   it.skipIf(process.platform === 'win32')('removes temps when the process gets SIGINT', async () => {
-    // The child runs outputFile.ts transpiled to plain JS, so this works on every supported Node.
-    const lib = mkdtempSync(join(tmpdir(), 'shili-sigint-'));
-    try {
-      const src = join(dirname(fileURLToPath(import.meta.url)), '../../src');
-      for (const rel of ['errors', 'io/outputFile']) {
-        const code = ts.transpileModule(readFileSync(join(src, `${rel}.ts`), 'utf8'), {
-          compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-        }).outputText;
-        mkdirSync(dirname(join(lib, `${rel}.js`)), { recursive: true });
-        writeFileSync(join(lib, `${rel}.js`), code);
-      }
-      writeFileSync(join(lib, 'package.json'), '{"type":"module"}');
+    // The child runs the built module (npm test builds first), as the CLI would.
+    const lib = join(dirname(fileURLToPath(import.meta.url)), '../../dist/src');
+    {
       const script = `
         import { OutputSet } from ${JSON.stringify(join(lib, 'io/outputFile.js'))};
         import { writeFileSync } from 'node:fs';
@@ -154,8 +144,6 @@ describe('OutputSet', () => {
       child.kill('SIGINT');
       expect(await exited).toBe('SIGINT');
       expect(readdirSync(dir)).toEqual([]);
-    } finally {
-      rmSync(lib, { recursive: true, force: true });
     }
   });
 });
