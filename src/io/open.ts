@@ -6,7 +6,7 @@ import { csvSheetName, openCsv } from './csv/read.js';
 import type { CsvEncoding } from './csv/encoding.js';
 import { fileNotFound, fileUnreadable, xlsxCorrupt } from './readErrors.js';
 import { readerFor, sniffFile } from './sniff.js';
-import type { Row, SheetInfo, SheetSource } from './table.js';
+import { rowsOf, type Row, type SheetInfo, type SheetSource } from './table.js';
 import { XmlStructureError } from './xlsx/xmlScan.js';
 import { listXlsxSheets, openXlsx } from './xlsx/xlsxSource.js';
 
@@ -32,7 +32,8 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<S
       (await formatOf(path)) === 'csv'
         ? await openCsv(path, path, { encoding: opts.encoding })
         : await openXlsx(path, path, { sheet: opts.sheet, limits: opts.limits });
-    return { ...source, rows: () => rowsWithFileErrors(path, source) };
+    const rowBatches = (): AsyncIterable<Row[]> => withIterationErrors(path, source.rowBatches());
+    return { ...source, rowBatches, rows: () => rowsOf(rowBatches()) };
   });
 }
 
@@ -45,14 +46,11 @@ async function formatOf(path: string): Promise<'xlsx' | 'csv'> {
   }
 }
 
-/**
- * rows() with file errors mapped like open's. A plain iterator, not an async
- * generator: a second generator layer costs more per row than reading the row.
- */
-function rowsWithFileErrors(path: string, source: SheetSource): AsyncIterable<Row> {
+/** Batches with file errors mapped like open's. A plain iterator: a generator layer would cost more. */
+function withIterationErrors<T>(path: string, iterable: AsyncIterable<T>): AsyncIterable<T> {
   return {
-    [Symbol.asyncIterator](): AsyncIterator<Row> {
-      const inner = source.rows()[Symbol.asyncIterator]();
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const inner = iterable[Symbol.asyncIterator]();
       const fail = (err: unknown): never => {
         throw toReadError(err, path);
       };

@@ -1,7 +1,7 @@
 // The row model every reader produces and every consumer reads.
 // Readers pass rows along one at a time so memory stays flat on district-sized files.
 
-/** A cell as read, before any normalisation. */
+/** A cell as read, before any normalisation. Read-only: a reader may give several rows the same Cell object. */
 export type Cell =
   /** Text (shared, inline or CSV). */
   | { t: 's'; v: string }
@@ -46,8 +46,48 @@ export interface SheetSource {
   format: 'xlsx' | 'csv';
   /** Rows in order. Iterate once. Empty rows may be skipped. */
   rows(): AsyncIterable<Row>;
+  /**
+   * The same rows as rows(), in batches of whatever the reader had at hand (one
+   * inflated chunk of an .xlsx, one read of a CSV): one await per batch instead
+   * of one per row. Batches are never empty. Iterate once; use this or rows(), not both.
+   */
+  rowBatches(): AsyncIterable<Row[]>;
   /** Merged ranges; complete only after rows() has been fully iterated (xlsx stores them after the data). */
   merges(): MergeRange[];
+}
+
+/**
+ * Batches as single rows. A plain iterator, not an async generator: a generator
+ * layer costs more per row than reading the row.
+ */
+export function rowsOf(batches: AsyncIterable<Row[]>): AsyncIterable<Row> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<Row> {
+      const inner = batches[Symbol.asyncIterator]();
+      let batch: Row[] = [];
+      let i = 0;
+      const refill = async (): Promise<IteratorResult<Row>> => {
+        for (;;) {
+          const next = await inner.next();
+          if (next.done) return { done: true, value: undefined };
+          if (next.value.length > 0) {
+            batch = next.value;
+            i = 1;
+            return { done: false, value: batch[0]! };
+          }
+        }
+      };
+      return {
+        next: () => (i < batch.length ? Promise.resolve({ done: false, value: batch[i++]! }) : refill()),
+        return: async (value?: unknown) => {
+          batch = [];
+          i = 0;
+          if (inner.return) await inner.return(value);
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
 }
 
 /** The text of a cell as a person sees it ("" for empty). Numbers print without exponent where exact. */

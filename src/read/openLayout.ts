@@ -2,50 +2,66 @@
 import { ShiliError } from '../errors.js';
 import { listSheets, openTable, type OpenOptions } from '../io/open.js';
 import { xlsxNoSheet } from '../io/readErrors.js';
-import type { Row, SheetSource } from '../io/table.js';
+import { rowsOf, type Row, type SheetSource } from '../io/table.js';
 import { coverage, findHeader, headerKey, type HeaderMapping } from '../templates/headerMatch.js';
 import type { TemplateSpec } from '../templates/spec.js';
 
 export interface OpenedLayout {
   source: SheetSource;
   mapping: HeaderMapping;
-  /** Rows after the header, in order. Iterate once. */
+  /** Rows after the header, in order. Iterate once; use this or dataRowBatches, not both. */
   dataRows: AsyncIterable<Row>;
+  /** The same rows in batches (see SheetSource.rowBatches): one await per batch. Never an empty batch. */
+  dataRowBatches: AsyncIterable<Row[]>;
   /** Stops reading and releases the file (when dataRows is not iterated to the end). */
   close(): Promise<void>;
 }
 
 interface Probe {
   source: SheetSource;
-  iterator: AsyncIterator<Row>;
+  iterator: AsyncIterator<Row[]>;
+  /** Every row read so far, in order: the search window and the rest of the batch it ended in. */
   head: Row[];
   mapping: HeaderMapping | null;
 }
 
 async function probe(path: string, spec: TemplateSpec, opts: OpenOptions): Promise<Probe> {
   const source = await openTable(path, opts);
-  const iterator = source.rows()[Symbol.asyncIterator]();
+  const iterator = source.rowBatches()[Symbol.asyncIterator]();
   const head: Row[] = [];
-  // Buffer the search window plus the header band; rows are numbered, so stop once past it.
-  while (head.length < spec.headerSearchRows + spec.headerRows) {
+  // The header is searched in the window plus the header band; rows are numbered, so the window ends once past them.
+  const size = spec.headerSearchRows + spec.headerRows;
+  let window = -1;
+  while (window < 0) {
     const next = await iterator.next();
-    if (next.done) break;
-    head.push(next.value);
-    if (next.value.rowNumber >= spec.headerSearchRows + spec.headerRows) break;
+    if (next.done) {
+      window = head.length;
+      break;
+    }
+    for (const row of next.value) {
+      head.push(row);
+      if (window < 0 && (head.length >= size || row.rowNumber >= size)) window = head.length;
+    }
   }
-  return { source, iterator, head, mapping: head.length ? findHeader(head, spec) : null };
+  return { source, iterator, head, mapping: window > 0 ? findHeader(head.slice(0, window), spec) : null };
 }
 
 /** Rows looked at when no header is found where it should be, to tell the user where it is. */
 const DEEP_SEARCH_ROWS = 60;
 
 /** The row of a header below the search window, or null. Consumes rows: only for error messages. */
-async function headerFurtherDown(iterator: AsyncIterator<Row>, head: Row[], spec: TemplateSpec): Promise<number | null> {
-  const rows = [...head];
-  while (rows.length < DEEP_SEARCH_ROWS) {
+async function headerFurtherDown(iterator: AsyncIterator<Row[]>, head: Row[], spec: TemplateSpec): Promise<number | null> {
+  const rows: Row[] = [];
+  const take = (batch: Row[]): boolean => {
+    for (const row of batch) {
+      if (rows.length >= DEEP_SEARCH_ROWS || row.rowNumber > DEEP_SEARCH_ROWS) return false;
+      rows.push(row);
+    }
+    return true;
+  };
+  for (let more = take(head); more; ) {
     const next = await iterator.next();
-    if (next.done || next.value.rowNumber > DEEP_SEARCH_ROWS) break;
-    rows.push(next.value);
+    more = !next.done && take(next.value);
   }
   const m = findHeader(rows, { ...spec, headerSearchRows: DEEP_SEARCH_ROWS });
   return m && m.missingRequired.length === 0 && m.firstHeaderRow > spec.headerSearchRows ? m.firstHeaderRow : null;
@@ -152,9 +168,9 @@ export async function openLayout(
     );
   }
   const after = head.filter((r) => r.rowNumber > mapping.lastHeaderRow);
-  async function* dataRows(): AsyncGenerator<Row> {
+  async function* dataRowBatches(): AsyncGenerator<Row[]> {
     try {
-      yield* after;
+      if (after.length > 0) yield after;
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
@@ -164,7 +180,8 @@ export async function openLayout(
       await iterator.return?.();
     }
   }
-  return { source, mapping, dataRows: dataRows(), close: async () => void (await iterator.return?.()) };
+  const batches = dataRowBatches();
+  return { source, mapping, dataRows: rowsOf(batches), dataRowBatches: batches, close: async () => void (await iterator.return?.()) };
 }
 
 /**

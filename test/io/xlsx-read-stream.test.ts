@@ -4,9 +4,10 @@ import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTable } from '../../src/io/open.js';
 import type { Row } from '../../src/io/table.js';
-import { SharedStringsParser } from '../../src/io/xlsx/sharedStrings.js';
+import { SharedStrings } from '../../src/io/xlsx/sharedStrings.js';
+import { SharedStringsParser } from '../../src/io/xlsx/sharedStringsParser.js';
 import { SheetParser } from '../../src/io/xlsx/sheetParser.js';
-import { utf8Chunks } from '../../src/io/xlsx/utf8Chunks.js';
+import { utf8Bytes } from '../../src/io/xlsx/utf8Chunks.js';
 import { XmlScanner } from '../../src/io/xlsx/xmlScan.js';
 import { buildXlsx, stylesXml, tempDir, worksheet } from './read-fixtures/xlsx.js';
 
@@ -20,8 +21,8 @@ const XML = worksheet(
   '<mergeCells><mergeCell ref="A1:B1"/></mergeCells>',
 );
 
-function parse(pieces: string[]): { rows: Row[]; merges: unknown } {
-  const parser = new SheetParser({ file: 'f', sheet: 's', sharedStrings: ['x', '学生'], dateStyles: [false, true], date1904: false });
+function parse(pieces: (string | Buffer)[]): { rows: Row[]; merges: unknown } {
+  const parser = new SheetParser({ file: 'f', sheet: 's', sharedStrings: SharedStrings.of(['x', '学生']), dateStyles: [false, true], date1904: false });
   const rows: Row[] = [];
   for (const p of pieces) {
     parser.write(p);
@@ -51,6 +52,12 @@ describe('SheetParser', () => {
 
   it('gives the same result fed one character at a time', () => {
     expect(parse([...XML])).toEqual(whole);
+  });
+
+  it('gives the same result for every split of the bytes, even inside a character', () => {
+    const bytes = Buffer.from(XML);
+    for (let i = 1; i < bytes.length; i++) expect(parse([bytes.subarray(0, i), bytes.subarray(i)])).toEqual(whole);
+    expect(parse(Array.from(bytes, (b) => Buffer.from([b])))).toEqual(whole);
   });
 });
 
@@ -89,7 +96,8 @@ describe('SharedStringsParser', () => {
   function parse(pieces: string[]): string[] {
     const p = new SharedStringsParser();
     for (const piece of pieces) p.write(piece);
-    return p.strings;
+    const table = p.finish();
+    return Array.from({ length: table.count }, (_, i) => table.get(i));
   }
 
   it('flattens rich text, skips phonetics and comments, keeps empty items', () => {
@@ -102,17 +110,26 @@ describe('SharedStringsParser', () => {
   });
 });
 
-describe('utf8Chunks', () => {
-  it('decodes multi-byte characters split across chunk boundaries', async () => {
-    const text = 'ab张三c王😀五'.repeat(50);
-    const bytes = Buffer.from(text);
-    for (const size of [1, 2, 3, 5, 7]) {
-      async function* chunks(): AsyncGenerator<Buffer> {
-        for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+describe('utf8Bytes', () => {
+  async function text(chunks: AsyncIterable<Buffer>): Promise<string> {
+    const out: Buffer[] = [];
+    for await (const b of utf8Bytes(chunks)) out.push(b);
+    return Buffer.concat(out).toString('utf8');
+  }
+
+  it('transcodes UTF-16 with multi-byte characters split across chunk boundaries', async () => {
+    const body = 'ab张三c王😀五'.repeat(50);
+    for (const [bom, encode] of [
+      [[0xff, 0xfe], (s: string) => Buffer.from(s, 'utf16le')],
+      [[0xfe, 0xff], (s: string) => Buffer.from(s, 'utf16le').swap16()],
+    ] as const) {
+      const bytes = Buffer.concat([Buffer.from(bom), encode(body)]);
+      for (const size of [2, 3, 5, 7]) {
+        async function* chunks(): AsyncGenerator<Buffer> {
+          for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+        }
+        expect(await text(chunks())).toBe(body);
       }
-      let out = '';
-      for await (const s of utf8Chunks(chunks())) out += s;
-      expect(out).toBe(text);
     }
   });
 
@@ -121,9 +138,7 @@ describe('utf8Chunks', () => {
       yield Buffer.from('\uFEFF<a>');
       yield Buffer.from('\uFEFF张</a>');
     }
-    let out = '';
-    for await (const s of utf8Chunks(chunks())) out += s;
-    expect(out).toBe('<a>\uFEFF张</a>');
+    expect(await text(chunks())).toBe('<a>\uFEFF张</a>');
   });
 });
 

@@ -3,11 +3,11 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { pipeline } from 'node:stream';
+import { finished, pipeline, type Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { ShiliError } from '../../errors.js';
 import { csvEncoding, csvInvalid } from '../readErrors.js';
-import type { Cell, Row, SheetSource } from '../table.js';
+import { rowsOf, type Cell, type Row, type SheetSource } from '../table.js';
 import { detectDelimiter, type Delimiter } from './delimiter.js';
 import { detectEncoding, type CsvEncoding } from './encoding.js';
 
@@ -39,11 +39,13 @@ export async function openCsv(path: string, file: string, opts: CsvOpenOptions =
   } finally {
     await fh.close();
   }
+  const rowBatches = (): AsyncIterable<Row[]> => readCsvBatches(path, file, encoding, skip, delimiter);
   return {
     file,
     sheet: csvSheetName(file),
     format: 'csv',
-    rows: () => readCsvRows(path, file, encoding, skip, delimiter),
+    rowBatches,
+    rows: () => rowsOf(rowBatches()),
     merges: () => [],
   };
 }
@@ -53,7 +55,8 @@ export function csvSheetName(file: string): string {
   return basename(file, extname(file));
 }
 
-async function* readCsvRows(path: string, file: string, encoding: CsvEncoding, skip: number, delimiter: Delimiter): AsyncGenerator<Row> {
+/** The rows of the records csv-parse has ready at each turn, as one batch. */
+async function* readCsvBatches(path: string, file: string, encoding: CsvEncoding, skip: number, delimiter: Delimiter): AsyncGenerator<Row[]> {
   const source = createReadStream(path, { start: skip, highWaterMark: 1 << 20 });
   const decoded = { lines: 1 };
   const parser = parse({
@@ -70,17 +73,61 @@ async function* readCsvRows(path: string, file: string, encoding: CsvEncoding, s
   // `info` option costs more than the parsing itself.
   let lastLine = 0;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      rowNumber++;
-      lastLine += 1 + newlinesIn(record);
-      const row = toRow(record, rowNumber);
-      if (row) yield row;
+    for await (const records of recordBatches(parser)) {
+      const rows: Row[] = [];
+      for (const record of records) {
+        rowNumber++;
+        lastLine += 1 + newlinesIn(record);
+        const row = toRow(record, rowNumber);
+        if (row) rows.push(row);
+      }
+      if (rows.length > 0) yield rows;
     }
   } catch (err) {
     throw toCsvError(err, file, lastLine + 1);
   } finally {
     parser.destroy();
     source.destroy();
+  }
+}
+
+/**
+ * Records in batches of what the stream holds at each turn, at most BATCH_RECORDS:
+ * what Node's own async iterator does, without a promise per record. csv-parse
+ * holds every record of a 1 MiB read at once; a caller that stops after the
+ * header should not pay for turning all of them into rows.
+ */
+const BATCH_RECORDS = 512;
+
+async function* recordBatches(stream: Readable): AsyncGenerator<string[][]> {
+  // undefined while running; null once ended cleanly.
+  let error: Error | null | undefined;
+  let wake: (() => void) | undefined;
+  const signal = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  stream.on('readable', signal);
+  finished(stream, { writable: false }, (err) => {
+    error = err ?? null;
+    signal();
+  });
+  try {
+    for (;;) {
+      const batch: string[][] = [];
+      while (batch.length < BATCH_RECORDS && !stream.destroyed) {
+        const record = stream.read() as string[] | null;
+        if (record === null) break;
+        batch.push(record);
+      }
+      if (batch.length > 0) yield batch;
+      else if (error) throw error;
+      else if (error === null) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    stream.off('readable', signal);
   }
 }
 

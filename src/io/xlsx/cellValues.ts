@@ -3,13 +3,14 @@
 import { a1 } from '../a1.js';
 import { xlsxCorrupt } from '../readErrors.js';
 import type { Cell } from '../table.js';
+import type { SharedStrings } from './sharedStrings.js';
 import { CellType, isoDateToSerial } from './sheetValues.js';
 import { decodeStringValue } from './xmlText.js';
 
 export interface SheetContext {
   file: string;
   sheet: string;
-  sharedStrings: readonly string[];
+  sharedStrings: SharedStrings;
   /** Indexed by the `s` attribute: whether that style is a date format. */
   dateStyles: readonly boolean[];
   date1904: boolean;
@@ -18,10 +19,16 @@ export interface SheetContext {
 /** Days between 1900-01-00 and 1904-01-01 in Excel's counting. */
 const DATE1904_OFFSET = 1462;
 
+/**
+ * Number cells are cached like shared strings: a screening sheet repeats a few
+ * hundred values (acuities, dioptres, axes, the exam date) millions of times.
+ */
+const NUMBER_SLOTS = 2048;
+
 export class CellValues {
   private readonly dateShift: number;
   private readonly dateStyles: readonly boolean[];
-  private readonly sharedStrings: readonly string[];
+  private readonly sharedStrings: SharedStrings;
 
   constructor(private readonly ctx: SheetContext) {
     this.dateShift = ctx.date1904 ? DATE1904_OFFSET : 0;
@@ -29,17 +36,30 @@ export class CellValues {
     this.sharedStrings = ctx.sharedStrings;
   }
 
-  /** A number cell: a date when its style is a date format (serials always in the 1900 system). */
+  private readonly cachedNumber = new Float64Array(NUMBER_SLOTS).fill(NaN);
+  private readonly cachedNumberCell: Cell[] = new Array<Cell>(NUMBER_SLOTS);
+
+  /**
+   * A number cell: a date when its style is a date format (serials always in the 1900 system).
+   * The same object for repeats of a value, so it must not be changed.
+   */
   number(num: number, style: number): Cell {
-    return this.dateStyles[style] === true ? { t: 'd', v: num + this.dateShift } : { t: 'n', v: num };
+    const date = this.dateStyles[style] === true;
+    // Dates and numbers in separate halves; -0 is left out, a cached 0 would lose its sign.
+    const slot = (Math.imul((num * 100) | 0, 0x9e3779b1) >>> 22) | (date ? NUMBER_SLOTS >> 1 : 0);
+    if (this.cachedNumber[slot] === num && (num !== 0 || 1 / num > 0)) return this.cachedNumberCell[slot]!;
+    const cell: Cell = date ? { t: 'd', v: num + this.dateShift } : { t: 'n', v: num };
+    this.cachedNumber[slot] = num;
+    this.cachedNumberCell[slot] = cell;
+    return cell;
   }
 
+  /** The cell of shared string `index`; the same object for every use of that string. */
   shared(index: number, col: number, row: number): Cell | undefined {
-    const s = this.sharedStrings[index];
-    if (s === undefined) {
+    if (!(index >= 0 && index < this.sharedStrings.count && Math.floor(index) === index)) {
       throw xlsxCorrupt(this.ctx.file, `共享字符串编号 ${index} 不存在`, undefined, { sheet: this.ctx.sheet, cell: a1(col, row) });
     }
-    return s === '' ? undefined : { t: 's', v: s };
+    return this.sharedStrings.cell(index);
   }
 
   /** `raw` is the undecoded text of <v> (or of the <is> runs); `num` its value when it parsed as a number. */

@@ -1,5 +1,6 @@
 // Small, allocation-free helpers for the worksheet tokenizer: cell types,
-// numbers and A1 columns read straight from the XML text.
+// numbers and A1 columns read straight from the XML bytes. Every one reads only
+// inside [start, end): reading past a typed array's end makes V8 deoptimize.
 
 /** The `t` attribute of <c>, as small integers so the hot loop compares numbers. */
 export const CellType = {
@@ -15,9 +16,10 @@ export const CellType = {
 } as const;
 export type CellType = (typeof CellType)[keyof typeof CellType];
 
-export function cellTypeAt(buf: string, start: number, end: number): CellType {
+export function cellTypeAt(buf: Uint8Array, start: number, end: number): CellType {
   const len = end - start;
-  const c = buf.charCodeAt(start);
+  if (len <= 0) return CellType.number;
+  const c = buf[start]!;
   if (len === 1) {
     if (c === 115) return CellType.shared; // s
     if (c === 98) return CellType.bool; // b
@@ -31,11 +33,11 @@ export function cellTypeAt(buf: string, start: number, end: number): CellType {
 }
 
 /** 0-based column from an A1 reference ("AB12" → 27), or -1 when there are no letters. */
-export function columnAt(buf: string, start: number, end: number): number {
+export function columnAt(buf: Uint8Array, start: number, end: number): number {
   let col = 0;
   let i = start;
   for (; i < end; i++) {
-    let c = buf.charCodeAt(i);
+    let c = buf[i]!;
     if (c >= 97 && c <= 122) c -= 32;
     if (c < 65 || c > 90) break;
     col = col * 26 + (c - 64);
@@ -44,11 +46,11 @@ export function columnAt(buf: string, start: number, end: number): number {
 }
 
 /** Non-negative integer in [start, end), or -1 when it is not one. */
-export function uintAt(buf: string, start: number, end: number): number {
+export function uintAt(buf: Uint8Array, start: number, end: number): number {
   if (end <= start || end - start > 15) return -1;
   let v = 0;
   for (let i = start; i < end; i++) {
-    const d = buf.charCodeAt(i) - 48;
+    const d = buf[i]! - 48;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;
   }
@@ -63,15 +65,15 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * to 15 digits are computed as m / 10^k, which is exact-then-rounded-once and so
  * equals Number(text); anything else goes through Number() and its substring.
  */
-export function numberAt(buf: string, start: number, end: number): number {
+export function numberAt(buf: Uint8Array, start: number, end: number): number {
   let i = start;
-  const neg = i < end && buf.charCodeAt(i) === 45;
+  const neg = i < end && buf[i] === 45;
   if (neg) i++;
   let m = 0;
   let digits = 0;
   let scale = -1;
   for (; i < end; i++) {
-    const c = buf.charCodeAt(i);
+    const c = buf[i]!;
     const d = c - 48;
     if (d >= 0 && d <= 9) {
       m = m * 10 + d;
@@ -84,7 +86,7 @@ export function numberAt(buf: string, start: number, end: number): number {
     const v = scale > 0 ? m / POW10[scale]! : m;
     return neg ? -v : v;
   }
-  const text = buf.slice(start, end).trim();
+  const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8').trim();
   if (text === '') return NaN;
   const v = Number(text);
   return Number.isFinite(v) ? v : NaN;

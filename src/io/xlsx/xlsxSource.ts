@@ -3,13 +3,14 @@
 // file is closed again; rows() reopens it, so a caller that never iterates, or
 // stops early, leaves no file descriptor behind.
 import { ShiliError } from '../../errors.js';
-import type { MergeRange, Row, SheetInfo, SheetSource } from '../table.js';
+import { rowsOf, type MergeRange, type Row, type SheetInfo, type SheetSource } from '../table.js';
 import { sheetNotFound, xlsxCorrupt, xlsxNoSheet } from '../readErrors.js';
 import { findPart, readPartText } from './packageParts.js';
-import { readSharedStrings } from './sharedStrings.js';
+import { SharedStrings } from './sharedStrings.js';
+import { readSharedStrings } from './sharedStringsParser.js';
 import { SheetParser, type SheetContext } from './sheetParser.js';
 import { parseDateStyles } from './styles.js';
-import { utf8Chunks } from './utf8Chunks.js';
+import { utf8Bytes } from './utf8Chunks.js';
 import { readWorkbookInfo, type WorkbookSheet } from './workbook.js';
 import { ZipReader, type ZipLimits } from './zipReader.js';
 
@@ -52,7 +53,7 @@ export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions
     ctx = {
       file,
       sheet: sheet.name,
-      sharedStrings: sstEntry ? await readSharedStrings(zip, sstEntry) : [],
+      sharedStrings: sstEntry ? await readSharedStrings(zip, sstEntry) : SharedStrings.of([]),
       dateStyles: stylesXml === undefined ? [] : parseDateStyles(stylesXml),
       date1904: info.date1904,
     };
@@ -61,41 +62,44 @@ export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions
   }
 
   let merges: MergeRange[] = [];
+  const rowBatches = (): AsyncIterable<Row[]> => {
+    const parser = new SheetParser(ctx);
+    merges = parser.merges;
+    return readRowBatches(path, file, part, parser, opts.limits, ctx.sheet);
+  };
   return {
     file,
     sheet: ctx.sheet,
     format: 'xlsx',
-    rows() {
-      const parser = new SheetParser(ctx);
-      merges = parser.merges;
-      return readRows(path, file, part, parser, opts.limits, ctx.sheet);
-    },
+    rowBatches,
+    rows: () => rowsOf(rowBatches()),
     merges: () => merges,
   };
 }
 
-async function* readRows(
+/** The rows of each inflated chunk (256 KiB of XML, about a hundred rows) as one batch. */
+async function* readRowBatches(
   path: string,
   file: string,
   part: string,
   parser: SheetParser,
   limits: Partial<ZipLimits> | undefined,
   sheet: string,
-): AsyncGenerator<Row> {
+): AsyncGenerator<Row[]> {
   const zip = await ZipReader.open(path, file, limits);
   try {
     const entry = findPart(zip, part);
     if (!entry) throw xlsxCorrupt(file, `找不到“${part}”`);
-    for await (const text of utf8Chunks(zip.stream(entry))) {
-      parser.write(text);
+    for await (const bytes of utf8Bytes(zip.stream(entry))) {
+      parser.write(bytes);
       if (parser.rows.length > 0) {
         const done = parser.rows;
         parser.rows = [];
-        yield* done;
+        yield done;
       }
     }
     parser.end();
-    yield* parser.rows;
+    if (parser.rows.length > 0) yield parser.rows;
   } catch (err) {
     if (err instanceof ShiliError) err.location.sheet ??= sheet;
     throw err;
