@@ -1,9 +1,11 @@
 // shili roster import <file>
 import { Command } from 'commander';
 import { openDatabase } from '../db/open.js';
-import { RosterStore } from '../db/roster.js';
+import type { ImportResult } from '../db/roster.js';
 import { ExitCode } from '../errors.js';
-import { readRoster, SKIP_LABELS, SKIP_TODO, sourceName, type RosterRead } from '../roster/readRoster.js';
+import { importRoster } from '../roster/importRoster.js';
+import { ImportThread } from '../roster/importThread.js';
+import { openRoster, SKIP_LABELS, SKIP_TODO, type RosterRead } from '../roster/readRoster.js';
 import { resolveTemplate } from '../templates/registry.js';
 import { chalk, say, startProgress } from '../ui/terminal.js';
 import { addDbOption, addInputOptions, addJsonOption, dbPath, openOptions, type CommonOpts } from './options.js';
@@ -44,18 +46,27 @@ async function run(file: string, o: CommonOpts): Promise<ExitCode> {
   const spec = resolveTemplate('roster', o.templateFile);
   const progress = await startProgress('读取名单…', { json });
   let read: RosterRead;
+  let counts: ImportResult;
   try {
-    read = await readRoster(file, spec, openOptions(o), (n) => progress.update(`读取名单：${n} 行`));
+    const src = { file, spec, open: openOptions(o) };
+    const layout = await openRoster(src);
+    // The database is opened (and created) only once the file is known to be a roster with a
+    // header; the import itself runs on a worker thread, which opens it again.
+    let thread: ImportThread;
+    try {
+      openDatabase(dbPath(o), { mustExist: false }).close();
+      thread = await ImportThread.open(dbPath(o));
+    } catch (err) {
+      await layout.close();
+      throw err;
+    }
+    try {
+      ({ read, counts } = await importRoster(src, layout, (info) => thread.begin(info), (n) => progress.update(`读取名单：${n} 行`)));
+    } finally {
+      await thread.close();
+    }
   } finally {
     progress.stop();
-  }
-  // The database is opened (and created) only once the file has been read without error.
-  const db = openDatabase(dbPath(o), { mustExist: false });
-  let counts;
-  try {
-    counts = new RosterStore(db).importStudents(read.students, { sourceFile: sourceName(file) });
-  } finally {
-    db.close();
   }
   const summary = {
     input: file,

@@ -1,7 +1,8 @@
 // Suggestions for rows that matched no student, for a person to choose from. Never a match by itself.
 import type Database from 'better-sqlite3';
 import type { Student } from '../model/record.js';
-import { editKind, type EditKind } from './idDistance.js';
+import { editKind, editKindOfCodes, type EditKind } from './idDistance.js';
+import type { IdIndex } from './idIndex.js';
 import { STUDENT_COLUMNS, toStudent, type StudentRow } from './rows.js';
 
 export interface CandidateQuery {
@@ -46,10 +47,11 @@ const ID_LETTERS = ['G', 'J', 'L'];
 const PREFIX_RANGE = 'student_id >= ? AND student_id < ?';
 const TAIL_EQUALS = `substr(student_id, -${ID_TAIL}) = ?`; // same expression as the index
 const ROW_COLUMNS = `${STUDENT_COLUMNS}, name_key`;
-
-interface Row extends StudentRow {
-  name_key: string;
-}
+/** A ROW_COLUMNS row read with .raw(). */
+type Row = [
+  studentId: string, idCard: string | null, name: string, sex: string | null, birthDate: string | null,
+  schoolName: string | null, gradeName: string | null, className: string | null, nameKey: string,
+];
 
 const SCORE = {
   exactId: 100,
@@ -72,24 +74,17 @@ const EDIT_WHY: Record<EditKind, [number, string]> = {
   two: [SCORE.edit2, '学籍号差2位'],
 };
 
-export function findCandidates(db: Database.Database, q: CandidateQuery, limit: number): Candidate[] {
+/** With an index of the roster's ids, the id lookups read memory instead of SQLite; the results are the same. */
+export function findCandidates(db: Database.Database, q: CandidateQuery, limit: number, index: IdIndex | null = null): Candidate[] {
   // Ids first (index-only reads), full rows only for the few that qualify.
   const idReasons = new Map<string, [number, string]>();
   const id = q.studentId ?? '';
   if (id.length >= MIN_FUZZY_ID) {
-    const nearby = new Set<string>();
-    if (id.length > ID_HEAD) {
-      for (const other of ids(db, PREFIX_RANGE, prefixBounds(id.slice(0, ID_HEAD)))) nearby.add(other);
-    }
-    if (id.length > ID_TAIL) for (const other of ids(db, TAIL_EQUALS, [id.slice(-ID_TAIL)])) nearby.add(other);
-    nearby.add(id);
-    for (const other of nearby) {
-      const kind = editKind(id, other);
-      if (kind) idReasons.set(other, EDIT_WHY[kind]);
-    }
+    if (index) nearInIndex(index, id, idReasons);
+    else nearInSql(db, id, idReasons);
   }
   const digits = q.damagedDigits ?? '';
-  if (/^\d+$/.test(digits) && digits.length >= MIN_DAMAGED_DIGITS) {
+  if (digits.length >= MIN_DAMAGED_DIGITS && /^\d+$/.test(digits)) {
     const why: [number, string] = [SCORE.truncated, `学籍号前${digits.length}位相同（Excel截断）`];
     // Excel rounds its 15th significant digit (…1|8… is kept as …2), so the stored id may carry the
     // last surviving digit as written or one less.
@@ -97,7 +92,8 @@ export function findCandidates(db: Database.Database, q: CandidateQuery, limit: 
     if (digits.length === 15) prefixes.push(digits.slice(0, 14) + String((Number(digits[14]) + 9) % 10));
     for (const letter of ID_LETTERS) {
       for (const prefix of prefixes) {
-        for (const other of ids(db, PREFIX_RANGE, prefixBounds(letter + prefix))) {
+        const found = index ? idsInIndex(index, letter + prefix) : ids(db, PREFIX_RANGE, prefixBounds(letter + prefix));
+        for (const other of found) {
           if (digits.length === 15 && !excelKeeps(other.slice(1), digits)) continue;
           if ((idReasons.get(other)?.[0] ?? 0) < why[0]) idReasons.set(other, why);
         }
@@ -105,30 +101,102 @@ export function findCandidates(db: Database.Database, q: CandidateQuery, limit: 
     }
   }
 
+  // Rows as arrays (.raw()): better-sqlite3 makes them faster than objects.
   const rows = new Map<string, Row>();
-  const fetch = cached(db, `SELECT ${ROW_COLUMNS} FROM students WHERE student_id IN (SELECT value FROM json_each(?))`);
-  for (const r of fetch.all(JSON.stringify([...idReasons.keys()])) as Row[]) rows.set(r.student_id, r);
+  if (index) {
+    // Usually one id or none is in the roster: a primary-key read each, and none for the rest.
+    const byId = cached(db, `SELECT ${ROW_COLUMNS} FROM students WHERE student_id = ?`).raw();
+    for (const other of idReasons.keys()) {
+      const r = index.has(other) ? (byId.get(other) as Row | undefined) : undefined;
+      if (r) rows.set(r[0], r);
+    }
+  } else {
+    const fetch = cached(db, `SELECT ${ROW_COLUMNS} FROM students WHERE student_id IN (SELECT value FROM json_each(?))`).raw();
+    for (const r of fetch.all(JSON.stringify([...idReasons.keys()])) as Row[]) rows.set(r[0], r);
+  }
   if (q.nameKey) {
-    const byName = cached(db, `SELECT ${ROW_COLUMNS} FROM students WHERE name_key = ? LIMIT ${SCAN_CAP}`);
-    for (const r of byName.all(q.nameKey) as Row[]) rows.set(r.student_id, r);
+    const byName = cached(db, `SELECT ${ROW_COLUMNS} FROM students WHERE name_key = ? LIMIT ${SCAN_CAP}`).raw();
+    for (const r of byName.all(q.nameKey) as Row[]) rows.set(r[0], r);
   }
 
-  const scored: { score: number; why: string; row: Row }[] = [];
+  const scored: { score: number; reasons: [number, string][]; row: Row }[] = [];
   for (const row of rows.values()) {
+    const [studentId, , , sex, birthDate, , , className, key] = row;
     const reasons: [number, string][] = [];
-    const idReason = idReasons.get(row.student_id);
+    const idReason = idReasons.get(studentId);
     if (idReason) reasons.push(idReason);
-    const nameSame = !!q.nameKey && row.name_key === q.nameKey;
-    if (nameSame) reasons.push(identityEvidence(row.birth_date, q.birthDate));
+    const nameSame = !!q.nameKey && key === q.nameKey;
+    if (nameSame) reasons.push(identityEvidence(birthDate, q.birthDate));
     else if (q.nameKey) reasons.push([SCORE.otherName, '姓名不同']);
-    if (q.className && row.class_name === q.className) reasons.push([SCORE.sameClass, '班级相同']);
-    if (q.sex && row.sex && row.sex !== q.sex) reasons.push([SCORE.otherSex, '性别不同']);
+    if (q.className && className === q.className) reasons.push([SCORE.sameClass, '班级相同']);
+    if (q.sex && sex && sex !== q.sex) reasons.push([SCORE.otherSex, '性别不同']);
     reasons.sort((a, b) => b[0] - a[0]);
     const score = reasons.reduce((sum, [s]) => sum + s, 0);
-    scored.push({ score, why: reasons.map(([, w]) => w).join('，'), row });
+    scored.push({ score, reasons, row });
   }
-  scored.sort((a, b) => b.score - a.score || (a.row.student_id < b.row.student_id ? -1 : 1));
-  return scored.slice(0, Math.max(0, limit)).map(({ row, why }) => ({ student: toStudent(row), why }));
+  scored.sort((a, b) => b.score - a.score || (a.row[0] < b.row[0] ? -1 : 1));
+  return scored.slice(0, Math.max(0, limit)).map(({ row, reasons }) => ({
+    student: studentFromRaw(row),
+    why: reasons.map(([, w]) => w).join('，'),
+  }));
+}
+
+/** A STUDENT_COLUMNS row read with .raw() as a Student. */
+export function studentFromRaw(r: readonly unknown[]): Student {
+  const [student_id, id_card, name, sex, birth_date, school_name, grade_name, class_name] = r;
+  return toStudent({ student_id, id_card, name, sex, birth_date, school_name, grade_name, class_name } as StudentRow);
+}
+
+/** Roster ids sharing id's head or tail that are at most two edits from it, and id itself. */
+function nearInSql(db: Database.Database, id: string, out: Map<string, [number, string]>): void {
+  const nearby = new Set<string>();
+  if (id.length > ID_HEAD) {
+    for (const other of ids(db, PREFIX_RANGE, prefixBounds(id.slice(0, ID_HEAD)))) nearby.add(other);
+  }
+  if (id.length > ID_TAIL) for (const other of ids(db, TAIL_EQUALS, [id.slice(-ID_TAIL)])) nearby.add(other);
+  nearby.add(id);
+  for (const other of nearby) {
+    const kind = editKind(id, other);
+    if (kind) out.set(other, EDIT_WHY[kind]);
+  }
+}
+
+const otherCodes = new Uint16Array(19);
+
+/** nearInSql on the index: the same two lookups and caps; an id becomes a string only if it is near. */
+function nearInIndex(index: IdIndex, id: string, out: Map<string, [number, string]>): void {
+  const query = new Uint16Array(id.length);
+  for (let i = 0; i < id.length; i++) query[i] = id.charCodeAt(i);
+  let [headStart, headEnd] = [0, 0];
+  if (id.length > ID_HEAD) {
+    [headStart, headEnd] = index.prefixRange(id.slice(0, ID_HEAD));
+    headEnd = Math.min(headEnd, headStart + SCAN_CAP);
+    // These share id's first ID_HEAD characters: only the rest is decoded and compared.
+    for (let pos = headStart; pos < headEnd; pos++) {
+      index.codesAt(pos, otherCodes, ID_HEAD);
+      const kind = editKindOfCodes(query, id.length, otherCodes, otherCodes.length, ID_HEAD);
+      if (kind) out.set(index.idAt(pos), EDIT_WHY[kind]);
+    }
+  }
+  if (id.length > ID_TAIL) {
+    const tail = index.tailPositions(id.slice(-ID_TAIL));
+    for (let k = 0; k < tail.length && k < SCAN_CAP; k++) {
+      const pos = tail[k]!;
+      if (pos >= headStart && pos < headEnd) continue;
+      index.codesAt(pos, otherCodes, 0);
+      const kind = editKindOfCodes(query, id.length, otherCodes, otherCodes.length, 0);
+      if (kind) out.set(index.idAt(pos), EDIT_WHY[kind]);
+    }
+  }
+  out.set(id, EDIT_WHY.same);
+}
+
+/** ids(db, PREFIX_RANGE, prefixBounds(prefix)) on the index. */
+function idsInIndex(index: IdIndex, prefix: string): string[] {
+  const [start, end] = index.prefixRange(prefix);
+  const out: string[] = [];
+  for (let pos = start; pos < end && pos < start + SCAN_CAP; pos++) out.push(index.idAt(pos));
+  return out;
 }
 
 function ids(db: Database.Database, where: string, params: string[]): string[] {

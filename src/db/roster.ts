@@ -4,8 +4,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Student } from '../model/record.js';
 import { nameKey } from '../normalize/name.js';
-import { findCandidates, type Candidate, type CandidateQuery } from './candidates.js';
+import { findCandidates, studentFromRaw, type Candidate, type CandidateQuery } from './candidates.js';
 import { fromSqlite } from './errors.js';
+import { buildIdIndex, type IdIndex } from './idIndex.js';
 import { STUDENT_COLUMNS, toStudent, type StudentRow } from './rows.js';
 
 export interface ImportResult {
@@ -53,10 +54,22 @@ const UPSERT = `
 
 /** Ids per getByIds statement; callers' batches of ~1000 fit in one round. */
 const LOOKUP_CHUNK = 1000;
+/*
+ * Building the id index reads every roster id (~0.5 µs each); a SQLite id lookup costs ~2 µs and
+ * a candidate search's two id scans ~25 lookups. The index is built once the lookups answered by
+ * SQLite reach 1/16 of the roster: a whole district file soon, a one-class file never.
+ */
+const INDEX_AFTER_LOOKUPS_PER_STUDENT = 1 / 16;
+const CANDIDATE_LOOKUPS = 25;
 
 export class RosterStore {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  /** The roster's ids in memory (see loadIdIndex); null when the roster holds ids it cannot encode. */
+  #ids: { index: IdIndex | null; version: string } | undefined;
+  /** Id lookups SQLite has answered, towards building #ids. */
+  #sqlLookups = 0;
+  #indexAfter: number | undefined;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -70,51 +83,26 @@ export class RosterStore {
   }
 
   /**
-   * Imports students in ONE immediate transaction: the batch is wholly present or
-   * wholly absent, even if the process is killed; a concurrent importer waits for
-   * the write lock (busy_timeout) instead of interleaving. studentId must already be
-   * normalised; the name is stored as given and matched through nameKey(name).
-   * The iterable is consumed inside the transaction: if it throws, nothing is kept.
+   * Starts an import: ONE immediate transaction, so the batch is wholly present or wholly
+   * absent, even if the process is killed; a concurrent importer waits for the write lock
+   * (busy_timeout) instead of interleaving. Students may be added over many event-loop turns
+   * (a file being read); nothing is visible to others before commit(). studentId must already
+   * be normalised; the name is stored as given and matched through nameKey(name).
    */
+  beginImport(info: { sourceFile: string }): RosterImport {
+    return this.#guard(() => new RosterImport(this.#db, info.sourceFile, (fn) => this.#guard(fn)));
+  }
+
+  /** One import of all these students. The iterable is consumed inside the transaction: if it throws, nothing is kept. */
   importStudents(students: Iterable<Student>, info: { sourceFile: string }): ImportResult {
-    const db = this.#db;
-    const run = this.#guard(() => {
-      const insertBatch = db.prepare('INSERT INTO import_batches (source_file, started_at) VALUES (?, ?)');
-      const finishBatch = db.prepare(
-        `UPDATE import_batches SET finished_at = ?, added = ?, updated = ?, unchanged = ?, skipped = ?
-         WHERE id = ?`,
-      );
-      const upsert = db.prepare(UPSERT);
-      const countRows = db.prepare('SELECT count(*) FROM students').pluck();
-      return db.transaction(() => {
-        const now = new Date().toISOString();
-        const batchId = Number(insertBatch.run(path.basename(info.sourceFile), now).lastInsertRowid);
-        const before = countRows.get() as number;
-        // First import: load, then index (sorting once beats ~3 random B-tree inserts per row).
-        const rebuild = before === 0 ? dropSecondaryIndexes(db) : [];
-        let seen = 0;
-        let changed = 0;
-        let skipped = 0;
-        for (const s of students) {
-          const key = s.studentId && s.name ? nameKey(s.name) : '';
-          if (key === '') {
-            skipped++;
-            continue;
-          }
-          seen++;
-          changed += upsert.run(
-            s.studentId, s.idCardNumber, s.name, key, s.sex, s.birthDate,
-            s.schoolName, s.gradeName, s.className, batchId, now,
-          ).changes;
-        }
-        for (const sql of rebuild) db.exec(sql);
-        const added = (countRows.get() as number) - before;
-        const result = { added, updated: changed - added, unchanged: seen - changed, skipped, batchId };
-        finishBatch.run(new Date().toISOString(), result.added, result.updated, result.unchanged, skipped, batchId);
-        return result;
-      });
-    });
-    return this.#guard(() => run.immediate());
+    const imp = this.beginImport(info);
+    try {
+      imp.add(students);
+      return imp.commit();
+    } catch (err) {
+      imp.rollback();
+      throw err;
+    }
   }
 
   count(): number {
@@ -126,6 +114,12 @@ export class RosterStore {
     const out = new Map<string, Student>();
     if (ids.length === 0) return out;
     return this.#guard(() => {
+      if (ids.length === 1) {
+        // One student per output row is the common call: a primary-key read, no JSON.
+        const r = this.#stmt(`SELECT ${STUDENT_COLUMNS} FROM students WHERE student_id = ?`).raw().get(ids[0]);
+        if (r) out.set(ids[0]!, studentFromRaw(r as unknown[]));
+        return out;
+      }
       // One JSON array parameter: no statement per list size, no 32766-parameter limit.
       const stmt = this.#stmt(
         `SELECT ${STUDENT_COLUMNS} FROM students
@@ -139,11 +133,13 @@ export class RosterStore {
     });
   }
 
-  /** Which of these 学籍号 the roster holds: an index-only lookup, for matching whole files. */
+  /** Which of these 学籍号 the roster holds, in 学籍号 order within each 1000: for matching whole files. */
   knownIds(ids: string[]): Set<string> {
     const out = new Set<string>();
     if (ids.length === 0) return out;
     return this.#guard(() => {
+      const index = this.#idIndex(ids.length);
+      if (index) return knownInIndex(index, ids);
       const stmt = this.#stmt(`SELECT student_id FROM students WHERE student_id IN (SELECT value FROM json_each(?))`).pluck();
       for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
         for (const id of stmt.all(JSON.stringify(ids.slice(i, i + LOOKUP_CHUNK))) as string[]) out.add(id);
@@ -157,14 +153,42 @@ export class RosterStore {
     return this.#guard(() => {
       const rows = this.#stmt(
         `SELECT ${STUDENT_COLUMNS} FROM students WHERE name_key = ? AND birth_date = ? ORDER BY student_id`,
-      ).all(key, birthDate) as StudentRow[];
-      return rows.map(toStudent);
+      ).raw().all(key, birthDate) as unknown[][];
+      return rows.map(studentFromRaw);
     });
   }
 
   /** Suggestions for a row that did not match; see candidates.ts for kinds and limits. */
   candidates(q: CandidateQuery, limit = 3): Candidate[] {
-    return this.#guard(() => findCandidates(this.#db, q, limit));
+    return this.#guard(() => findCandidates(this.#db, q, limit, this.#idIndex(CANDIDATE_LOOKUPS)));
+  }
+
+  /**
+   * Reads every roster id into memory now (8–12 bytes a student) instead of once lookups have
+   * done enough work: for a caller about to match a whole file. Lookups give the same results
+   * either way. False when the roster holds ids the index cannot hold (SQLite answers then).
+   */
+  loadIdIndex(): boolean {
+    return this.#guard(() => this.#idIndex(Infinity) !== null);
+  }
+
+  /**
+   * The id index if it is worth having, rebuilt when the students table may have changed: a write
+   * on this connection moves total_changes(), a commit by another one moves data_version.
+   */
+  #idIndex(lookups: number): IdIndex | null {
+    const changes = this.#stmt('SELECT total_changes()').pluck().get() as number;
+    const version = `${changes}/${this.#stmt('PRAGMA data_version').pluck().get() as number}`;
+    if (this.#ids?.version === version) return this.#ids.index;
+    this.#indexAfter ??=
+      ((this.#stmt('SELECT max(rowid) FROM students').pluck().get() as number | null) ?? 0) *
+      INDEX_AFTER_LOOKUPS_PER_STUDENT;
+    if (this.#sqlLookups + lookups <= this.#indexAfter) {
+      this.#sqlLookups += lookups;
+      return null;
+    }
+    this.#ids = { index: buildIdIndex(this.#db), version };
+    return this.#ids.index;
   }
 
   /** SHA-256 over every student row in 学籍号 order: equal iff the students table is unchanged. */
@@ -189,6 +213,102 @@ export class RosterStore {
     } catch (err) {
       if (err instanceof Database.SqliteError) throw fromSqlite(err, this.#db.name);
       throw err;
+    }
+  }
+}
+
+/** knownIds on the index, in the same order as the SQLite lookup: 学籍号 order within each chunk. */
+function knownInIndex(index: IdIndex, ids: string[]): Set<string> {
+  const out = new Set<string>();
+  const found = new Float64Array(LOOKUP_CHUNK);
+  for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+    // Position in the index × chunk size + place in the chunk: sorting orders by 学籍号.
+    let n = 0;
+    for (let j = 0; j < LOOKUP_CHUNK && i + j < ids.length; j++) {
+      const pos = index.find(ids[i + j]!);
+      if (pos >= 0) found[n++] = pos * LOOKUP_CHUNK + j;
+    }
+    for (const f of found.subarray(0, n).sort()) out.add(ids[i + (f % LOOKUP_CHUNK)]!);
+  }
+  return out;
+}
+
+/** An open import transaction: add() students, then commit() or rollback(). */
+export class RosterImport {
+  readonly #db: Database.Database;
+  readonly #guard: <T>(fn: () => T) => T;
+  readonly #upsert: Database.Statement;
+  readonly #countRows: Database.Statement;
+  readonly #now = new Date().toISOString();
+  readonly #batchId: number;
+  readonly #before: number;
+  readonly #rebuild: string[];
+  #seen = 0;
+  #changed = 0;
+  #skipped = 0;
+
+  constructor(db: Database.Database, sourceFile: string, guard: <T>(fn: () => T) => T) {
+    this.#db = db;
+    this.#guard = guard;
+    this.#upsert = db.prepare(UPSERT);
+    this.#countRows = db.prepare('SELECT count(*) FROM students').pluck();
+    const insertBatch = db.prepare('INSERT INTO import_batches (source_file, started_at) VALUES (?, ?)');
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#batchId = Number(insertBatch.run(path.basename(sourceFile), this.#now).lastInsertRowid);
+      this.#before = this.#countRows.get() as number;
+      // First import: load, then index (sorting once beats ~3 random B-tree inserts per row).
+      this.#rebuild = this.#before === 0 ? dropSecondaryIndexes(db) : [];
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  add(students: Iterable<Student>): void {
+    const upsert = this.#upsert;
+    const batchId = this.#batchId;
+    const now = this.#now;
+    this.#guard(() => {
+      for (const s of students) {
+        const key = s.studentId && s.name ? nameKey(s.name) : '';
+        if (key === '') {
+          this.#skipped++;
+          continue;
+        }
+        this.#seen++;
+        this.#changed += upsert.run(
+          s.studentId, s.idCardNumber, s.name, key, s.sex, s.birthDate,
+          s.schoolName, s.gradeName, s.className, batchId, now,
+        ).changes;
+      }
+    });
+  }
+
+  commit(): ImportResult {
+    return this.#guard(() => {
+      const db = this.#db;
+      for (const sql of this.#rebuild) db.exec(sql);
+      const added = (this.#countRows.get() as number) - this.#before;
+      const changed = this.#changed;
+      const skipped = this.#skipped;
+      const result = { added, updated: changed - added, unchanged: this.#seen - changed, skipped, batchId: this.#batchId };
+      db.prepare(
+        `UPDATE import_batches SET finished_at = ?, added = ?, updated = ?, unchanged = ?, skipped = ?
+         WHERE id = ?`,
+      ).run(new Date().toISOString(), result.added, result.updated, result.unchanged, skipped, result.batchId);
+      db.exec('COMMIT');
+      return result;
+    });
+  }
+
+  /** Undoes everything since beginImport; safe to call after a failed commit or twice. */
+  rollback(): void {
+    if (!this.#db.inTransaction) return;
+    try {
+      this.#db.exec('ROLLBACK');
+    } catch {
+      /* SQLite rolled back already (e.g. after SQLITE_FULL); closing the connection finishes it */
     }
   }
 }

@@ -1,14 +1,13 @@
-// Reads a school's student list into roster students, with every skipped row and its reason.
+// A school's student list: opening it as a roster, and each row as a student or a skipped row with its reason.
 import { basename } from 'node:path';
 import type { OpenOptions } from '../io/open.js';
 import { IDENTITY_FIELD_NAMES, type Student } from '../model/record.js';
 import { normalizeName } from '../normalize/name.js';
-import { mapRow, type MappedRow } from '../read/mapRow.js';
-import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
+import type { MappedRow } from '../read/mapRow.js';
+import { openLayout, type OpenedLayout } from '../read/openLayout.js';
 import type { TemplateSpec } from '../templates/spec.js';
 import { getTemplate } from '../templates/registry.js';
 import { ShiliError } from '../errors.js';
-import { hash53 } from '../convert/duplicates.js';
 
 export type SkipCode = 'ID_MISSING' | 'ID_DAMAGED' | 'ID_INVALID' | 'NAME_MISSING' | 'DUPLICATE_CONFLICT';
 
@@ -49,7 +48,6 @@ export interface FieldWarning {
 export interface RosterRead {
   sheet: string;
   format: 'xlsx' | 'csv';
-  students: Student[];
   rows: number;
   skipped: SkippedRow[];
   warnings: FieldWarning[];
@@ -57,52 +55,17 @@ export interface RosterRead {
   merged: number;
 }
 
-export async function readRoster(file: string, spec: TemplateSpec, open: OpenOptions, onProgress?: (n: number) => void): Promise<RosterRead> {
-  await refuseVisionFile(file, open);
-  const layout = await openLayout(file, spec, open);
-  const { mapping } = layout;
-  const result: RosterRead = { sheet: layout.source.sheet, format: layout.source.format, students: [], rows: 0, skipped: [], warnings: [], merged: 0 };
-  const columnLetters = (f: 'studentId' | 'name'): string => mapping.byField.get(f)?.cell.replace(/\d+$/, '') ?? '';
-  const byId = new Map<string, { index: number; hash: number; rows: number[]; conflict: boolean }>();
+/** A roster file and how to read it. */
+export interface RosterSource {
+  file: string;
+  spec: TemplateSpec;
+  open: OpenOptions;
+}
 
-  for await (const row of layout.dataRows) {
-    if (isRepeatedHeader(row, mapping)) continue;
-    const m = mapRow(row, mapping.columns);
-    if (m.empty) continue;
-    result.rows++;
-    if (result.rows % 10000 === 0) onProgress?.(result.rows);
-    const skip = skipReason(m, columnLetters('studentId'), columnLetters('name'));
-    if (skip) {
-      result.skipped.push(skip);
-      continue;
-    }
-    for (const p of m.problems) result.warnings.push({ row: m.rowNumber, cell: p.cell, header: p.header, detail: p.message });
-    const student = toStudent(m);
-    const id = student.studentId!;
-    const hash = hash53(IDENTITY_FIELD_NAMES.map((f) => student[f] ?? '').join('\u0001'));
-    const seen = byId.get(id);
-    if (!seen) {
-      byId.set(id, { index: result.students.length, hash, rows: [m.rowNumber], conflict: false });
-      result.students.push(student);
-    } else {
-      seen.rows.push(m.rowNumber);
-      if (seen.hash !== hash) seen.conflict = true;
-      else result.merged++;
-    }
-  }
-  // Conflicting repeats: which row is right cannot be known, so none of them is imported.
-  const drop = new Set<number>();
-  for (const [id, s] of byId) {
-    if (!s.conflict) continue;
-    drop.add(s.index);
-    for (const r of s.rows) {
-      result.skipped.push({ row: r, code: 'DUPLICATE_CONFLICT', detail: `学籍号 ${id} 出现在第 ${s.rows.join('、')} 行，信息不一致` });
-    }
-  }
-  if (drop.size) result.students = result.students.filter((_, i) => !drop.has(i));
-  result.skipped.sort((a, b) => a.row - b.row);
-  onProgress?.(result.rows);
-  return result;
+/** Refuses a vision file and finds the roster's header: everything that can fail before the database is touched. */
+export async function openRoster(src: RosterSource): Promise<OpenedLayout> {
+  await refuseVisionFile(src.file, src.open);
+  return openLayout(src.file, src.spec, src.open);
 }
 
 /**
@@ -124,7 +87,8 @@ async function refuseVisionFile(file: string, open: OpenOptions): Promise<void> 
   });
 }
 
-function skipReason(m: MappedRow, idColumn: string, nameColumn: string): SkippedRow | null {
+/** Why a row cannot be imported, or null. idColumn, nameColumn: column letters for the cell address. */
+export function skipReason(m: MappedRow, idColumn: string, nameColumn: string): SkippedRow | null {
   const idProblem = m.problems.find((p) => p.field === 'studentId');
   if (idProblem) {
     return { row: m.rowNumber, cell: idProblem.cell, code: idProblem.code === 'ID_DAMAGED' ? 'ID_DAMAGED' : 'ID_INVALID', detail: idProblem.message };
@@ -136,11 +100,45 @@ function skipReason(m: MappedRow, idColumn: string, nameColumn: string): Skipped
   return null;
 }
 
-function toStudent(m: MappedRow): Student {
-  const s = {} as Record<string, unknown>;
-  for (const f of IDENTITY_FIELD_NAMES) s[f] = m.values[f] ?? null;
-  s.name = normalizeName(String(m.values.name));
+// Spelled out rather than looped over IDENTITY_FIELD_NAMES: a literal is many times faster, and
+// Record<keyof Student, …> makes the compiler name any field added to the model and missing here.
+export function toStudent(m: MappedRow): Student {
+  const v = m.values as Partial<Student>;
+  const s: Record<keyof Student, unknown> = {
+    studentId: v.studentId ?? null,
+    idCardNumber: v.idCardNumber ?? null,
+    name: normalizeName(String(v.name)),
+    sex: v.sex ?? null,
+    birthDate: v.birthDate ?? null,
+    ethnicityCode: v.ethnicityCode ?? null,
+    address: v.address ?? null,
+    schoolName: v.schoolName ?? null,
+    gradeCode: v.gradeCode ?? null,
+    gradeName: v.gradeName ?? null,
+    classCode: v.classCode ?? null,
+    className: v.className ?? null,
+  };
   return s as Student;
+}
+
+/** Equal keys = identical rows: every identity field, empty as "". */
+export function identityKey(s: Student): string {
+  return IDENTITY_FIELD_NAMES.map((f) => s[f] ?? '').join('\u0001');
+}
+
+/**
+ * 32-bit FNV-1a over the same fields as identityKey, without building the string: what the
+ * repeat tracker compares for every row (it keeps 32 bits of a content hash).
+ */
+export function contentHash(s: Student): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < IDENTITY_FIELD_NAMES.length; i++) {
+    const v: unknown = s[IDENTITY_FIELD_NAMES[i]!];
+    const text = typeof v === 'string' ? v : v == null ? '' : String(v);
+    for (let j = 0; j < text.length; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+    h = Math.imul(h ^ 0x1, 0x01000193); // the field separator
+  }
+  return h >>> 0;
 }
 
 export function sourceName(file: string): string {

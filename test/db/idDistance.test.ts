@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editKind, osaDistance } from '../../src/db/idDistance.js';
+import { editKind, editKindOfCodes, osaDistance, type EditKind } from '../../src/db/idDistance.js';
 
 /** Plain full-table OSA distance, as the reference for the banded one. */
 function reference(a: string, b: string): number {
@@ -16,6 +16,19 @@ function reference(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** editKind by the definition: the full table, and (as always) more than 4 differing places of equal-length ids is too far. */
+function referenceKind(a: string, b: string): EditKind | null {
+  if (a === b) return 'same';
+  if (Math.abs(a.length - b.length) > 2) return null;
+  if (a.length === b.length && [...a].filter((c, i) => c !== b[i]).length > 4) return null;
+  const d = reference(a, b);
+  if (d === 2) return 'two';
+  if (d !== 1) return null;
+  if (a.length !== b.length) return 'insertDelete';
+  const i = [...a].findIndex((c, k) => c !== b[k]);
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2) ? 'transposition' : 'substitution';
 }
 
 describe('editKind', () => {
@@ -55,5 +68,43 @@ describe('editKind', () => {
         expect(osaDistance(a, b, max), `${a} ${b} ${max}`).toBe(Math.min(reference(a, b), max + 1));
       }
     }
+  });
+
+  it('classifies like the full table, also given a known common prefix', () => {
+    let seed = 99;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), Math.floor((seed / 2 ** 31) * n));
+    const alphabet = '019X';
+    const id = () => 'G' + Array.from({ length: 18 }, () => alphabet[rand(4)]).join('');
+    const edit = (w: string) => {
+      const chars = [...w];
+      for (let k = 1 + rand(3); k > 0; k--) {
+        const at = rand(chars.length - 1);
+        const op = rand(4);
+        if (op === 0) chars.splice(at, 0, alphabet[rand(4)]!);
+        else if (op === 1) chars.splice(at, 1);
+        else if (op === 2) [chars[at], chars[at + 1]] = [chars[at + 1]!, chars[at]!];
+        else chars[at] = alphabet[rand(4)]!;
+      }
+      return chars.join('');
+    };
+    const codes = (s: string) => Uint16Array.from(s, (c) => c.charCodeAt(0));
+    const seen = new Set<EditKind | null>();
+    for (let k = 0; k < 8000; k++) {
+      const a = id();
+      const b = edit(a);
+      const want = referenceKind(a, b);
+      seen.add(want);
+      expect(editKind(a, b), `${a} ${b}`).toBe(want);
+      let same = 0;
+      while (same < Math.min(a.length, b.length) && a[same] === b[same]) same++;
+      expect(editKindOfCodes(codes(a), a.length, codes(b), b.length, rand(same + 1))).toBe(want);
+    }
+    expect(seen.size).toBe(6);
+  });
+
+  it('measures against an empty string', () => {
+    expect(osaDistance('12', '', 2)).toBe(2);
+    expect(osaDistance('', '123', 2)).toBe(3);
+    expect(osaDistance('', '', 2)).toBe(0);
   });
 });
