@@ -1,6 +1,6 @@
 // Pass 1 of a conversion: what one row holds and how it relates to the roster. No tier is final yet,
 // because a conflicting duplicate later in the file can still send this row to the error workbook.
-import type { FieldName } from '../model/record.js';
+import type { FieldName, Student } from '../model/record.js';
 import type { RowReason } from './reasons.js';
 
 /** Fields whose presence means a row carries screening data worth uploading. */
@@ -18,7 +18,11 @@ export const EXAM_VALUE_FIELDS = [
 export type IdState = 'ok' | 'missing' | 'damaged' | 'invalid';
 
 /** The roster student(s) with the same 姓名 + 出生日期 (+ 性别), by 学籍号. */
-export type IdentityMatch = { kind: 'none' } | { kind: 'unique'; studentId: string } | { kind: 'ambiguous'; count: number };
+export type IdentityMatch =
+  | { kind: 'none' }
+  /** The student as pass 1 found it, so tier 2 needs no second lookup. */
+  | { kind: 'unique'; studentId: string; student: Student }
+  | { kind: 'ambiguous'; count: number };
 
 /** What pass 1 keeps of a row: plain JSON, so it can wait on disk until pass 2. */
 export interface ClassifiedRow {

@@ -27,7 +27,7 @@ export interface Pass1Result {
 }
 
 export async function classifyRows(
-  dataRows: AsyncIterable<Row>,
+  dataRowBatches: AsyncIterable<Row[]>,
   mapping: HeaderMapping,
   roster: RosterStore,
   upload: UploadLayout,
@@ -84,20 +84,23 @@ export async function classifyRows(
   return result;
 
   async function readAll(): Promise<void> {
-    for await (const row of dataRows) {
-      if (opts.skip?.(row)) continue;
-      const mapped = mapRow(row, mapping.columns);
-      if (mapped.empty) continue;
-      result.rowsRead++;
-      if (row.hidden) result.hiddenRows.push(row.rowNumber);
-      if (result.rowsRead % 5000 === 0) opts.onProgress?.(result.rowsRead);
-      if (!hasExamData(mapped)) {
-        result.noData++;
-        continue;
+    // One await per inflated chunk (~100 rows), not one promise per row.
+    for await (const rows of dataRowBatches) {
+      for (const row of rows) {
+        if (opts.skip?.(row)) continue;
+        const mapped = mapRow(row, mapping.columns);
+        if (mapped.empty) continue;
+        result.rowsRead++;
+        if (row.hidden) result.hiddenRows.push(row.rowNumber);
+        if (result.rowsRead % 5000 === 0) opts.onProgress?.(result.rowsRead);
+        if (!hasExamData(mapped)) {
+          result.noData++;
+          continue;
+        }
+        const idProblem = mapped.problems.length > 0 ? mapped.problems.find((p) => p.field === 'studentId') : undefined;
+        batch.push({ row: mapped, damagedDigits: idProblem?.code === 'ID_DAMAGED' ? damagedIdDigits(row.cells[idCol.index]) : null });
+        if (batch.length >= BATCH) flush();
       }
-      const idProblem = mapped.problems.length > 0 ? mapped.problems.find((p) => p.field === 'studentId') : undefined;
-      batch.push({ row: mapped, damagedDigits: idProblem?.code === 'ID_DAMAGED' ? damagedIdDigits(row.cells[idCol.index]) : null });
-      if (batch.length >= BATCH) flush();
     }
     flush();
     opts.onProgress?.(result.rowsRead);
@@ -176,7 +179,7 @@ function matchIdentity(row: MappedRow, roster: RosterStore): IdentityMatch {
   if (!name || !birth) return { kind: 'none' };
   const sex = row.values.sex;
   const found = roster.findByIdentity(nameKey(name), birth).filter((s) => !sex || !s.sex || s.sex === sex);
-  if (found.length === 1) return { kind: 'unique', studentId: found[0]!.studentId! };
+  if (found.length === 1) return { kind: 'unique', studentId: found[0]!.studentId!, student: found[0]! };
   if (found.length > 1) return { kind: 'ambiguous', count: found.length };
   return { kind: 'none' };
 }

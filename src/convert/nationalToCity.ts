@@ -66,7 +66,9 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   }
 
   const upload = new UploadLayout(mapping);
-  const pass1 = await classifyRows(layout.dataRows, mapping, opts.roster, upload, {
+  // A whole file is about to be matched: hold the roster's ids in memory from the first row.
+  opts.roster.loadIdIndex();
+  const pass1 = await classifyRows(layout.dataRowBatches, mapping, opts.roster, upload, {
     examDate: opts.examDate,
     onProgress: opts.onProgress,
     skip: (r) => isRepeatedHeader(r, mapping),

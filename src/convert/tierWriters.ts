@@ -86,8 +86,8 @@ export class TierWriters {
   }
 
   async cityTemplate(c: Row, studentId: string): Promise<void> {
-    // Tier-2 rows are few (a few percent), so one lookup each is cheaper than keeping students from pass 1.
-    const student = this.roster.getByIds([studentId]).get(studentId)!;
+    // Pass 1 found the student when it matched the row by 姓名 + 出生日期.
+    const student = c.identity.kind === 'unique' && c.identity.studentId === studentId ? c.identity.student : this.roster.getByIds([studentId]).get(studentId)!;
     const w = await this.writer(
       'cityTemplate',
       this.city.sheetName,

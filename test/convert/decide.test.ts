@@ -34,7 +34,7 @@ function tracked(rows: ClassifiedRow[]): DuplicateTracker {
 describe('decide', () => {
   it('sends a roster row to tier 1 and an identity match to tier 2', () => {
     const a = row(2);
-    const b = row(3, { studentId: 'G999', inRoster: false, identity: { kind: 'unique', studentId: student.studentId! }, dupKey: 'X' });
+    const b = row(3, { studentId: 'G999', inRoster: false, identity: { kind: 'unique', studentId: student.studentId!, student }, dupKey: 'X' });
     const t = tracked([a, b]);
     expect(decide(a, t)).toEqual({ tier: 1 });
     expect(decide(b, t)).toEqual({ tier: 2, studentId: student.studentId });
