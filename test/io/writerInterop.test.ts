@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XlsxWriter, type CellInput } from '../../src/io/xlsx/writer.js';
 
 const VALUES: CellInput[] = ['G110101200801011234', '01', '1101', '-1.25', '+0.50', '=SUM(A1)', '张三 & <李四>', 7];
+// Leading and trailing whitespace survives only with xml:space="preserve"; inner runs without it.
+const SPACED = [' 前后 ', '尾随 ', '\u3000全角', 'a  b', '\tx'];
 
 function findPython(): string | undefined {
   for (const py of ['python3', '/usr/bin/python3']) {
@@ -32,6 +34,7 @@ beforeAll(async () => {
     autoFilter: true,
   });
   w.writeRow([...VALUES, null]);
+  w.writeRow(SPACED);
   await w.startSheet({ name: 'Second', columns: [{ header: 'x' }] });
   w.writeRow(['00123']);
   await w.close();
@@ -47,6 +50,7 @@ out = {"sheets": wb.sheetnames, "cells": [], "merged": sorted(str(r) for r in wb
        "freeze": wb["学生"].freeze_panes}
 for c in wb["学生"][4]:
     out["cells"].append([c.value, c.data_type, c.number_format])
+out["spaced"] = [c.value for c in wb["学生"][5]][:5]
 out["second"] = [wb["Second"]["A2"].value, wb["Second"]["A2"].data_type]
 print(json.dumps(out, ensure_ascii=False))
 `;
@@ -58,6 +62,7 @@ print(json.dumps(out, ensure_ascii=False))
       merged: string[];
       freeze: string;
       second: [string, string];
+      spaced: string[];
     };
     expect(got.sheets).toEqual(['学生', 'Second']);
     VALUES.forEach((v, i) => {
@@ -69,6 +74,7 @@ print(json.dumps(out, ensure_ascii=False))
     expect(got.merged).toEqual(['A1:I1', 'A2:H2', 'I2:I3']);
     expect(got.freeze).toBe('A4');
     expect(got.second).toEqual(['00123', 's']);
+    expect(got.spaced).toEqual(SPACED);
   });
 });
 
@@ -86,6 +92,7 @@ describe.skipIf(!soffice)('LibreOffice opens the workbook', () => {
       const lines = csv.trim().split(/\r?\n/);
       expect(lines[0]).toBe('标题,,,,,,,,');
       expect(lines[3]).toBe('G110101200801011234,01,1101,-1.25,+0.50,=SUM(A1),张三 & <李四>,7,');
+      expect(lines[4]).toBe(`${SPACED.join(',')},,,,`);
     } finally {
       rmSync(profile, { recursive: true, force: true });
     }

@@ -86,6 +86,62 @@ describe('XlsxWriter read back with exceljs', () => {
     expect(ws.getCell('B3').value).toBe('cr\r\nlf');
   });
 
+  it('keeps whitespace exactly, with xml:space="preserve" only where a reader would otherwise lose it', async () => {
+    const spaced = [' 前后 ', '\t制表', '尾随 ', 'a\tb', '\u3000全角', 'x\u00a0', '\u0001 控制', 'cr\r\nlf', ' ', 'lead', 'a  b'];
+    const file = await write('spaces.xlsx', [
+      { opts: { name: 'S', columns: spaced.map((_, i) => ({ header: `h${i}` })) }, rows: [spaced] },
+    ]);
+    const ws = (await read(file)).getWorksheet('S')!;
+    // The control character is dropped, so that cell starts with a space and keeps it.
+    spaced.forEach((v, i) => expect(ws.getRow(2).getCell(i + 1).value).toBe(v.replace('\u0001', '')));
+    if (hasUnzip) {
+      const xml = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'latin1' });
+      const row = Buffer.from(xml.slice(xml.indexOf('<row r="2">')), 'latin1').toString('utf8');
+      expect(row.match(/xml:space="preserve"/g)).toHaveLength(9);
+      expect(row).toContain('<c r="J2" s="1" t="inlineStr"><is><t>lead</t></is></c>');
+      expect(row).toContain('<t>a  b</t>');
+    }
+  });
+
+  it('closes text, number and skipped cells correctly in any order', async () => {
+    const rows: CellInput[][] = [
+      [1, 'a', '', 2.5, null, 'b', 3, 'c&<>"d', undefined],
+      ['x', 7, 8, '张三', NaN, Infinity, '', 'y'],
+      [null, '', undefined],
+      ['only'],
+      [42],
+    ];
+    const file = await write('mixed.xlsx', [{ opts: { name: 'S', columns: rows[0]!.map((_, i) => ({ header: `h${i}` })) }, rows }]);
+    const ws = (await read(file)).getWorksheet('S')!;
+    const got = (r: number, n: number) => Array.from({ length: n }, (_, i) => ws.getRow(r).getCell(i + 1).value);
+    expect(got(2, 9)).toEqual([1, 'a', null, 2.5, null, 'b', 3, 'c&<>"d', null]);
+    expect(got(3, 8)).toEqual(['x', 7, 8, '张三', null, null, null, 'y']);
+    expect(ws.getRow(4).cellCount).toBe(0);
+    expect(got(5, 1)).toEqual(['only']);
+    expect(got(6, 1)).toEqual([42]);
+  });
+
+  it('reads back five- and six-digit row numbers, long and uncached values', async () => {
+    const long = ' ' + 'ab&'.repeat(10_000) + '尾 ';
+    const file = join(dir, 'rows.xlsx');
+    const w = await XlsxWriter.create(file);
+    await w.startSheet({ name: 'S', columns: [{ header: 'n' }, { header: 'text' }, { header: 'id' }] });
+    for (let i = 2; i <= 100_002; i++) {
+      const text = i === 100_001 ? long : i % 1000 === 0 ? `第${i}行：${'说明'.repeat(40)}` : '否';
+      const p = w.writeRow([String(i), text, `G${String(i).padStart(18, '0')}`]);
+      if (p) await p;
+    }
+    await w.close();
+    const ws = (await read(file)).getWorksheet('S')!;
+    for (const r of [2, 9_999, 10_000, 12_345, 99_999, 100_000, 100_001, 100_002]) {
+      expect(ws.getCell(`A${r}`).value).toBe(String(r));
+      expect(ws.getCell(`C${r}`).value).toBe(`G${String(r).padStart(18, '0')}`);
+    }
+    expect(ws.getCell('B100001').value).toBe(long);
+    expect(ws.getCell('B99000').value).toBe(`第99000行：${'说明'.repeat(40)}`);
+    expect(ws.getCell('B100002').value).toBe('否');
+  });
+
   it('writes bold, filled, bordered header rows with merges, freeze pane, widths and autofilter', async () => {
     const file = await write('header.xlsx', [
       {

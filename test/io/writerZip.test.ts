@@ -132,6 +132,30 @@ describe('ZipWriter', () => {
     expect(extract(file, entries[1]!).toString()).toBe('<a>小</a>');
   });
 
+  it('takes CRC and sizes from the gzip trailer for empty, tiny and incompressible entries', async () => {
+    const file = join(dir, 'framing.zip');
+    const zip = await ZipWriter.create(file);
+    await zip.startEntry('empty.txt', 1).end();
+    const tiny = zip.startEntry('tiny.txt', 1);
+    for (const ch of 'ab\u4e2d') tiny.write(Buffer.from(ch));
+    await tiny.end();
+    // Random bytes do not compress: zlib's output then comes in many full chunks.
+    const noise = Buffer.from(Array.from({ length: 600_000 }, (_, i) => (i * 2654435761) >>> 24));
+    const big = zip.startEntry('noise.bin', 1);
+    for (let i = 0; i < noise.length; i += 100_000) if (!big.write(noise.subarray(i, i + 100_000))) await big.drained();
+    await big.end();
+    await zip.close();
+    const { entries } = centralDirectory(file);
+    expect(entries.map((e) => [e.name, e.size])).toEqual([
+      ['empty.txt', 0],
+      ['tiny.txt', 5],
+      ['noise.bin', 600_000],
+    ]);
+    expect(extract(file, entries[0]!).length).toBe(0);
+    expect(extract(file, entries[1]!).toString()).toBe('ab\u4e2d');
+    expect(extract(file, entries[2]!).equals(noise)).toBe(true);
+  });
+
   it('uses ZIP64 records when entries start beyond 4 GiB', async () => {
     const file = join(dir, 'far.zip');
     // A sparse gap: the file is 4 GiB long but takes almost no disk.

@@ -19,7 +19,7 @@ import {
 import { sheetName } from './writer/sheetName.js';
 import { rangeRef, sheetHead, sheetTail, styledRow } from './writer/sheetXml.js';
 import { STYLE_TEXT, STYLES_XML } from './writer/styles.js';
-import { xmlBytes } from './writer/xml.js';
+import { flat, isPlainText, textElement } from './writer/xml.js';
 import { ZipWriter, type ZipEntry } from './zipWriter.js';
 import type { MergeRange } from '../table.js';
 
@@ -47,15 +47,26 @@ export type CellInput = string | number | null | undefined;
 const MAX_ROWS = 1_048_576;
 const MAX_COLUMNS = 16_384;
 const MAX_CELL_CHARS = 32_767;
-// Rows are encoded straight into a buffer of this size, which goes to deflate when full.
-const CHUNK_BYTES = 256 * 1024;
+// Rows are encoded straight into a buffer of this size, which goes to deflate when full. Each
+// chunk costs a thread-pool round trip and some stream calls on the main thread, so it is large.
+const CHUNK_BYTES = 1024 * 1024;
+// Chunks kept for reuse. ZipWriter lets a few queue for zlib, so a few are in flight at once.
+const MAX_SPARE = 4;
 const DEFAULT_LEVEL = 1;
 const PARTS_LEVEL = 6;
 
-const TEXT_MID = `" s="${STYLE_TEXT}" t="inlineStr"><is><t xml:space="preserve">`;
-const TEXT_END = '</t></is></c>';
+// A cell is <c r="B + row number + one of these + the value; the closing tags of each cell go
+// in front of the next cell's opening (see cellOpen), so a row is few, long pieces.
+// A plain value follows PLAIN_MID as it is; any other value brings its own <t> (see textElement).
+const TEXT_MID = flat(`" s="${STYLE_TEXT}" t="inlineStr"><is>`);
+const PLAIN_MID = flat(TEXT_MID + '<t>');
 const NUMBER_MID = '"><v>';
-const NUMBER_END = '</v></c>';
+// What closes the previous cell of a row: nothing yet, a text cell, a number cell.
+const NONE = 0;
+const TEXT = 1;
+const NUMBER = 2;
+const CELL_CLOSE = ['', '</t></is></c>', '</v></c>'] as const;
+const ROW_CLOSE = CELL_CLOSE.map((c) => flat(c + '</row>'));
 
 interface OpenSheet {
   name: string;
@@ -70,9 +81,11 @@ export class XlsxWriter {
   private readonly sheets: WrittenSheet[] = [];
   private readonly taken = new Set<string>();
   private sheet: OpenSheet | undefined;
-  /** `<c r="` + column letters, per column index, grown on demand. */
-  private cellOpen: string[] = [];
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  /** Per kind of previous cell (NONE, TEXT, NUMBER): its closing tags + `<c r="` + column letters. */
+  private readonly cellOpen: [string[], string[], string[]] = [[], [], []];
+  private chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  /** Chunks zlib has finished with, ready for reuse. */
+  private readonly spare: Buffer[] = [];
   private used = 0;
   private row = 0;
   private dataRows = 0;
@@ -141,9 +154,12 @@ export class XlsxWriter {
     const r = ++this.row;
     this.dataRows++;
     const n = values.length;
-    if (n > this.cellOpen.length) this.growCellOpen(n);
-    const open = this.cellOpen;
+    if (n > this.cellOpen[NONE].length) this.growCellOpen(n);
+    const cellOpen = this.cellOpen;
+    let open = cellOpen[NONE];
+    let last = NONE;
     // Row number and style are the same for every text cell of the row: join them once.
+    const plainMid = r + PLAIN_MID;
     const textMid = r + TEXT_MID;
     let xml = '<row r="' + r + '">';
     for (let i = 0; i < n; i++) {
@@ -151,13 +167,17 @@ export class XlsxWriter {
       if (typeof v === 'string') {
         if (v === '') continue;
         if (v.length > MAX_CELL_CHARS) throw cellTooLong(sheet.name, columnLetter(i) + r);
-        xml += open[i]! + textMid + xmlBytes(v) + TEXT_END;
+        if (isPlainText(v)) xml += open[i]! + plainMid + v;
+        else xml += open[i]! + textMid + textElement(v);
+        if (last !== TEXT) open = cellOpen[(last = TEXT)];
       } else if (typeof v === 'number') {
         // NaN and Infinity have no cell representation; they mean "no value".
-        if (Number.isFinite(v)) xml += open[i]! + r + NUMBER_MID + v + NUMBER_END;
+        if (!Number.isFinite(v)) continue;
+        xml += open[i]! + r + NUMBER_MID + v;
+        if (last !== NUMBER) open = cellOpen[(last = NUMBER)];
       }
     }
-    return this.put(xml + '</row>');
+    return this.put(xml + ROW_CLOSE[last]);
   }
 
   /** Data rows written in the current sheet (header and note rows not counted). */
@@ -206,7 +226,7 @@ export class XlsxWriter {
 
   /**
    * Copy XML into the current chunk; hand the chunk to deflate when it is full. `xml` must be a
-   * byte string (see xmlBytes): chars below 256, non-ASCII already as UTF-8 bytes.
+   * byte string (see textElement): chars below 256, non-ASCII already as UTF-8 bytes.
    */
   private put(xml: string): Promise<void> | void {
     if (this.used + xml.length <= this.chunk.length) {
@@ -226,21 +246,38 @@ export class XlsxWriter {
   private flush(): Promise<void> | void {
     const entry = this.sheet?.entry;
     if (!entry || this.used === 0) return;
-    // deflate keeps a reference until it has compressed the bytes, so each chunk is a fresh buffer.
-    const full = this.chunk.subarray(0, this.used);
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    // deflate reads a chunk after write() returns, so the next rows go to a spare chunk; a chunk
+    // comes back once zlib has taken it. Reusing them spares V8 the external-memory pressure of
+    // a fresh 1 MiB buffer per chunk (which triggers full garbage collections).
+    const full = this.chunk;
+    const filled = full.subarray(0, this.used);
+    this.chunk = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
-    if (!entry.write(full)) return entry.drained();
+    const ok = entry.write(filled, () => {
+      if (this.spare.length < MAX_SPARE) this.spare.push(full);
+    });
+    if (!ok) return entry.drained();
+    // zlib starts on the next chunk only when the event loop runs its callback for the last one.
+    // A caller whose row loop never waits would leave the thread pool idle meanwhile, so give
+    // the loop one turn whenever a chunk has to queue.
+    if (entry.queued > filled.length) return nextTurn();
   }
 
   private growCellOpen(n: number): void {
     if (n > MAX_COLUMNS) throw tooManyColumns(n);
-    for (let i = this.cellOpen.length; i < n; i++) this.cellOpen.push('<c r="' + columnLetter(i));
+    for (let i = this.cellOpen[NONE].length; i < n; i++) {
+      const open = '<c r="' + columnLetter(i);
+      CELL_CLOSE.forEach((close, kind) => this.cellOpen[kind]!.push(flat(close + open)));
+    }
   }
 
   private assertOpen(): void {
     if (this.done) throw new Error('XlsxWriter already closed');
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function roundWidth(w: number): number {

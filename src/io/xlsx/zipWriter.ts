@@ -1,11 +1,11 @@
-// Streaming zip writer for .xlsx. Big entries stream through raw deflate with a data
-// descriptor (flag bit 3), so a 200k-row sheet never sits in memory; small parts are
-// compressed in one go with their sizes in the local header.
+// Streaming zip writer for .xlsx. Big entries stream through deflate with a data descriptor
+// (flag bit 3), so a 200k-row sheet never sits in memory; small parts are compressed in one go
+// with their sizes in the local header.
 
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { crc32, createDeflateRaw, deflateRawSync, type DeflateRaw, type ZlibOptions } from 'node:zlib';
+import { crc32, createGzip, deflateRawSync, type Gzip, type ZlibOptions } from 'node:zlib';
 import { ShiliError } from '../../errors.js';
 import { toWriteError } from '../outputFile.js';
 import {
@@ -21,7 +21,16 @@ import {
 const FLAG_DESCRIPTOR = 0x0008;
 const FLAG_UTF8 = 0x0800;
 const OUT_HIGH_WATER = 1 << 20;
-const DEFLATE_CHUNK = 64 * 1024;
+// Uncompressed bytes that may queue for one entry's zlib stream: a few of the writer's 1 MiB
+// chunks, so the caller fills the next ones while zlib compresses.
+const ENTRY_HIGH_WATER = 4 << 20;
+// Compressed output per zlib call: a 1 MiB chunk of sheet XML deflates to ~100 KiB, so one call.
+const DEFLATE_CHUNK = 256 * 1024;
+// A gzip stream is raw deflate between a 10-byte header (zlib writes no name, time or extra
+// field) and an 8-byte trailer: CRC-32 and size mod 2^32, the same CRC-32 a zip entry needs.
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00]);
+const GZIP_HEADER_BYTES = 10;
+const GZIP_TRAILER_BYTES = 8;
 
 export interface ZipWriterOptions {
   /** File mode for the new file; default 0o600 (screening data is personal data). */
@@ -76,9 +85,10 @@ export class ZipWriter {
     const record = this.newRecord(name, FLAG_DESCRIPTOR);
     this.emit(localHeader(record, this.dosTime, this.dosDate));
     // One stream per entry: a per-chunk deflateRaw() would pay zlib's set-up (~0.25 ms) on the
-    // main thread for every chunk. A larger highWaterMark lets chunks queue while one compresses.
-    const options: ZlibOptions & { highWaterMark: number } = { level, chunkSize: DEFLATE_CHUNK, highWaterMark: OUT_HIGH_WATER };
-    this.current = new ZipEntry(this, record, createDeflateRaw(options));
+    // main thread for every chunk. gzip rather than raw deflate: zlib then computes the CRC-32 in
+    // the thread pool too.
+    const options: ZlibOptions & { highWaterMark: number } = { level, chunkSize: DEFLATE_CHUNK, highWaterMark: ENTRY_HIGH_WATER };
+    this.current = new ZipEntry(this, record, createGzip(options));
     return this.current;
   }
 
@@ -187,33 +197,25 @@ export class ZipWriter {
 }
 
 /**
- * One streamed entry, compressed by one raw-deflate stream in the thread pool while the caller
- * builds the next chunk. `write` is synchronous and cheap; await `drained()` when it returns false.
+ * One streamed entry, compressed by one gzip stream in the thread pool while the caller builds
+ * the next chunk; the gzip header and trailer are cut off and the trailer's CRC-32 kept. `write`
+ * is synchronous and cheap; await `drained()` when it returns false.
  */
 export class ZipEntry {
-  private crc = 0;
   private readonly ended: Promise<void>;
   private pausedForFile = false;
+  private header: Buffer = Buffer.alloc(0);
+  /** The last output seen, held back until more follows: it ends with the gzip trailer. */
+  private held: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly zip: ZipWriter,
     private readonly record: EntryRecord,
-    private readonly deflate: DeflateRaw,
+    private readonly gzip: Gzip,
   ) {
-    deflate.on('error', (err) => zip.fail(err));
-    deflate.on('data', (chunk: Buffer) => {
-      record.compressed += chunk.length;
-      if (!zip.emit(chunk) && !this.pausedForFile) {
-        // The file is slower than deflate: hold deflate back, which in turn holds the caller back.
-        this.pausedForFile = true;
-        deflate.pause();
-        zip.onDrain(() => {
-          this.pausedForFile = false;
-          deflate.resume();
-        });
-      }
-    });
-    this.ended = new Promise<void>((resolve) => deflate.once('end', () => resolve()));
+    gzip.on('error', (err) => zip.fail(err));
+    gzip.on('data', (chunk: Buffer) => this.compressed(chunk));
+    this.ended = new Promise<void>((resolve) => gzip.once('end', () => resolve()));
   }
 
   /** Uncompressed bytes written so far. */
@@ -221,33 +223,77 @@ export class ZipEntry {
     return this.record.size;
   }
 
-  write(buf: Buffer): boolean {
+  /** Bytes written but not yet taken by zlib, including the chunk it is compressing. */
+  get queued(): number {
+    return this.gzip.writableLength;
+  }
+
+  /** `taken` runs once zlib has consumed buf, which may then be reused. */
+  write(buf: Buffer, taken?: () => void): boolean {
     this.zip.throwIfFailed();
     if (this.record.size + buf.length > MAX32) {
       // Refuse rather than write an entry whose data descriptor could not hold its size.
       this.zip.failNow(tooLarge(this.zip.path));
     }
     this.record.size += buf.length;
-    this.crc = crc32(buf, this.crc);
-    return this.deflate.write(buf);
+    return this.gzip.write(buf, taken);
   }
 
   drained(): Promise<void> {
     this.zip.throwIfFailed();
-    if (!this.deflate.writableNeedDrain) return Promise.resolve();
-    return Promise.race([new Promise<void>((resolve) => this.deflate.once('drain', () => resolve())), this.zip.failed]);
+    if (!this.gzip.writableNeedDrain) return Promise.resolve();
+    return Promise.race([new Promise<void>((resolve) => this.gzip.once('drain', () => resolve())), this.zip.failed]);
   }
 
   async end(): Promise<void> {
-    this.deflate.end();
+    this.gzip.end();
     await Promise.race([this.ended, this.zip.failed]);
-    this.record.crc = this.crc;
+    const cut = this.held.length - GZIP_TRAILER_BYTES;
+    const trailer = this.held.subarray(cut);
+    if (this.header.length !== GZIP_HEADER_BYTES || cut < 0 || trailer.readUInt32LE(4) !== this.record.size % 2 ** 32) {
+      this.zip.failNow(new Error('zlib: unexpected gzip framing'));
+    }
+    if (cut > 0) this.emit(this.held.subarray(0, cut));
+    this.record.crc = trailer.readUInt32LE(0);
     this.zip.entryEnded(this, this.record);
     await this.zip.drained();
   }
 
   destroy(): void {
-    this.deflate.destroy();
+    this.gzip.destroy();
+  }
+
+  private compressed(chunk: Buffer): void {
+    if (this.header.length < GZIP_HEADER_BYTES) {
+      const take = Math.min(GZIP_HEADER_BYTES - this.header.length, chunk.length);
+      this.header = Buffer.concat([this.header, chunk.subarray(0, take)]);
+      chunk = chunk.subarray(take);
+      if (this.header.length === GZIP_HEADER_BYTES && !this.header.subarray(0, 4).equals(GZIP_HEADER)) {
+        this.zip.fail(new Error('zlib: unexpected gzip header'));
+        return;
+      }
+    }
+    // zlib hands out slices of buffers it does not reuse, so holding on to one is safe. Once a
+    // chunk of trailer size or more follows, the held one cannot contain any trailer byte.
+    if (chunk.length >= GZIP_TRAILER_BYTES) {
+      if (this.held.length > 0) this.emit(this.held);
+      this.held = chunk;
+    } else {
+      this.held = Buffer.concat([this.held, chunk]);
+    }
+  }
+
+  private emit(buf: Buffer): void {
+    this.record.compressed += buf.length;
+    if (!this.zip.emit(buf) && !this.pausedForFile) {
+      // The file is slower than zlib: hold zlib back, which in turn holds the caller back.
+      this.pausedForFile = true;
+      this.gzip.pause();
+      this.zip.onDrain(() => {
+        this.pausedForFile = false;
+        this.gzip.resume();
+      });
+    }
   }
 }
 

@@ -4,7 +4,7 @@
 import { columnLetter } from '../../a1.js';
 import type { MergeRange } from '../../table.js';
 import { STYLE_HEADER, STYLE_NOTE } from './styles.js';
-import { xmlBytes } from './xml.js';
+import { textElement } from './xml.js';
 
 const NS =
   'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
@@ -32,7 +32,7 @@ export function sheetHead(opts: { widths: number[]; frozenRows: number; selected
 }
 
 /**
- * A row of styled text cells as a byte string (see xmlBytes). In header rows, undefined entries
+ * A row of styled text cells as a byte string (see textElement). In header rows, undefined entries
  * become empty styled cells so borders and fill cover merged areas.
  */
 export function styledRow(rowNumber: number, texts: (string | undefined)[], header: boolean): string {
@@ -43,7 +43,7 @@ export function styledRow(rowNumber: number, texts: (string | undefined)[], head
     const t = texts[i];
     const ref = `${columnLetter(i)}${rowNumber}`;
     if (t !== undefined && t !== '') {
-      xml += `<c r="${ref}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${xmlBytes(t)}</t></is></c>`;
+      xml += `<c r="${ref}" s="${style}" t="inlineStr"><is>${textElement(t)}</t></is></c>`;
     } else if (header) {
       xml += `<c r="${ref}" s="${style}"/>`;
     }
