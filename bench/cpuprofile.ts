@@ -58,7 +58,7 @@ const STAGES: [RegExp, string][] = [
   [/\/src\/(normalize|vision)\//, 'normalise: parse values'],
   [/\/src\/db\/|\/better-sqlite3\//, 'sqlite (lookups, inserts)'],
   [/\/src\/roster\//, 'roster: rows to students, duplicates'],
-  [/\/src\/convert\/spill\./, 'spill: JSON to temp file and back'],
+  [/\/src\/convert\/spill\./, 'spill: pass-1 rows to a temp file and back'],
   [/\/src\/convert\/(duplicates)\./, 'classify: duplicates'],
   [/\/src\/convert\/(classifyRows|classify|reasons|nationalToCity)\./, 'classify: rows'],
   [/\/src\/convert\/(tierWriters|errorWorkbook|outputs)\./, 'write: rows to cells'],
