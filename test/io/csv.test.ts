@@ -1,10 +1,10 @@
 // The CSV reader: encodings as Chinese Excel and other tools save them,
 // separators, ragged rows and malformed quoting.
-import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectDelimiter } from '../../src/io/csv/delimiter.js';
 import { listSheets, openTable } from '../../src/io/open.js';
 import { readAll, tempDir, values } from './read-fixtures/xlsx.js';
+import { fdsSettled, openFds } from '../helpers/fds.js';
 
 const tmp = tempDir('csv');
 afterAll(() => tmp.cleanup());
@@ -125,7 +125,6 @@ describe('structure', () => {
 describe('early stop', () => {
   it.skipIf(process.platform !== 'linux')('closes the file when the caller stops after the header', async () => {
     const path = tmp.file('long.csv', `姓名,学号\n${'张三,1\n'.repeat(200_000)}`);
-    const openFds = (): number => readdirSync('/proc/self/fd').length;
     const before = openFds();
     for (let k = 0; k < 20; k++) {
       for await (const row of (await openTable(path)).rows()) {
@@ -133,7 +132,6 @@ describe('early stop', () => {
         break;
       }
     }
-    await new Promise((r) => setTimeout(r, 50));
-    expect(openFds()).toBeLessThanOrEqual(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 });

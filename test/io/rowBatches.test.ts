@@ -1,10 +1,10 @@
 // SheetSource.rowBatches(): the same rows as rows(), a batch per chunk read,
 // with the same error mapping and the same release of the file on an early stop.
-import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTable } from '../../src/io/open.js';
 import { rowsOf, type Row } from '../../src/io/table.js';
 import { buildXlsx, readAll, stylesXml, tempDir, worksheet } from './read-fixtures/xlsx.js';
+import { fdsSettled, openFds } from '../helpers/fds.js';
 
 const tmp = tempDir('batches');
 afterAll(() => tmp.cleanup());
@@ -56,7 +56,6 @@ describe('rowBatches', () => {
   });
 
   it.skipIf(process.platform !== 'linux')('closes the file when the caller stops after the first batch', async () => {
-    const openFds = (): number => readdirSync('/proc/self/fd').length;
     const before = openFds();
     for (let k = 0; k < 10; k++) {
       const source = await openTable(xlsx);
@@ -65,8 +64,7 @@ describe('rowBatches', () => {
         break;
       }
     }
-    await new Promise((r) => setTimeout(r, 50));
-    expect(openFds()).toBeLessThanOrEqual(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 });
 

@@ -1,6 +1,5 @@
 // Streaming behaviour: any split of the XML text or bytes gives the same rows,
 // and a reader that stops early releases the file.
-import { readdirSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTable } from '../../src/io/open.js';
 import type { Row } from '../../src/io/table.js';
@@ -10,6 +9,7 @@ import { SheetParser } from '../../src/io/xlsx/sheetParser.js';
 import { utf8Bytes } from '../../src/io/xlsx/utf8Chunks.js';
 import { XmlScanner } from '../../src/io/xlsx/xmlScan.js';
 import { buildXlsx, stylesXml, tempDir, worksheet } from './read-fixtures/xlsx.js';
+import { fdsSettled, openFds } from '../helpers/fds.js';
 
 const tmp = tempDir('xlsx-stream');
 afterAll(() => tmp.cleanup());
@@ -143,7 +143,6 @@ describe('utf8Bytes', () => {
 });
 
 describe('early stop', () => {
-  const openFds = (): number => readdirSync('/proc/self/fd').length;
   const rows = Array.from({ length: 20000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c><c r="B${i + 1}" s="1"><v>${45000 + i}</v></c></row>`).join('');
   const path = tmp.file('big.xlsx', buildXlsx({ sheets: [{ name: 'S', xml: worksheet(rows) }], styles: stylesXml([0, 14]) }));
 
@@ -156,19 +155,16 @@ describe('early stop', () => {
         break;
       }
     }
-    // Closing is asynchronous; give the event loop a moment.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(openFds()).toBeLessThanOrEqual(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 
   it.skipIf(process.platform !== 'linux')('keeps no file open between openTable() and rows(), or after a full read', async () => {
     const before = openFds();
     const source = await openTable(path);
-    expect(openFds()).toBeLessThanOrEqual(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
     let n = 0;
     for await (const _ of source.rows()) n++;
     expect(n).toBe(20000);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(openFds()).toBeLessThanOrEqual(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 });
