@@ -7,6 +7,7 @@ import type { BenchInput } from './data.js';
 import type { ExceljsResult } from './exceljsRef.js';
 import type { FloorResult } from './floor.js';
 import { measure, rssSource, type Sample } from './measure.js';
+import type { ConvertSummary } from '../src/convert/nationalToCity.js';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -44,15 +45,8 @@ export async function rosterImport(paths: Paths, input: BenchInput, db: string):
   return { ...s, students: out.added + out.updated + out.unchanged };
 }
 
-export interface ConvertJson {
-  rows: number;
-  matched: number;
-  matchedByIdentity: number;
-  unmatched: number;
-  merged: number;
-  noData: number;
-  outputs: Record<string, string | null>;
-}
+/** What `convert --json` prints, as far as the benchmark reads it. */
+export type ConvertJson = Pick<ConvertSummary, 'rows' | 'matched' | 'matchedByIdentity' | 'unmatched' | 'merged' | 'noData' | 'outputs'>;
 
 export interface ConvertSample extends Sample {
   result: ConvertJson;
