@@ -40,7 +40,7 @@ export function convertNationalToCityCommand(): Command {
   addInputOptions(cmd);
   addJsonOption(cmd);
   cmd.addHelpText('after', HELP + '\n');
-  cmd.action(async (files: string[], opts: Opts, command: Command) => {
+  cmd.action(async (files: string[], _opts: Opts, command: Command) => {
     const all = command.optsWithGlobals<Opts>();
     process.exitCode = await run(files, all);
   });
