@@ -1,11 +1,10 @@
 // shili convert national-to-city <file...>
 import { Command } from 'commander';
 import { basename } from 'node:path';
-import { convertNationalToCity, type ConvertSummary } from '../convert/nationalToCity.js';
+import { ConvertThread } from '../convert/convertThread.js';
+import type { ConvertSummary } from '../convert/nationalToCity.js';
 import { outputPaths } from '../convert/outputs.js';
 import { REASON_CODES, REASONS } from '../convert/reasons.js';
-import { openDatabase } from '../db/open.js';
-import { RosterStore } from '../db/roster.js';
 import { ExitCode, ShiliError, UsageError } from '../errors.js';
 import { parseDateOption } from '../normalize/date.js';
 import { resolveTemplate } from '../templates/registry.js';
@@ -56,26 +55,27 @@ async function run(files: string[], o: Opts): Promise<ExitCode> {
     examDate = d.value;
   }
   assertDistinctOutputs(files, o.out);
-  const city = resolveTemplate('beijing-city', o.templateFile);
-  const db = openDatabase(dbPath(o), { mustExist: true });
+  // Checked here too, so that a bad template file is reported before anything else is opened.
+  resolveTemplate('beijing-city', o.templateFile);
+  const open = { dbPath: dbPath(o), templateFile: o.templateFile };
+  let thread = await ConvertThread.open(open);
   try {
-    const roster = new RosterStore(db);
-    if (roster.count() === 0) {
-      throw new ShiliError('ROSTER_EMPTY', '学生名单数据库是空的', { hint: '请先运行 shili roster import <名单文件> 导入学生名单' });
-    }
     let exit: ExitCode = ExitCode.ok;
     for (const file of files) {
       const progress = await startProgress(`${basename(file)}：读取中…`, { json });
       try {
-        const s = await convertNationalToCity(file, {
-          roster,
-          force: !!o.force,
-          open: openOptions(o),
-          cityTemplate: city,
-          ...(o.out !== undefined ? { outDir: o.out } : {}),
-          ...(examDate !== undefined ? { examDate } : {}),
-          onProgress: (n) => progress.update(`${basename(file)}：已读 ${n} 行`),
-        });
+        // A file that ran out of memory took its thread with it; the next file gets a new one.
+        if (!thread.alive) thread = await ConvertThread.open(open);
+        const s = await thread.convert(
+          file,
+          {
+            force: !!o.force,
+            open: openOptions(o),
+            ...(o.out !== undefined ? { outDir: o.out } : {}),
+            ...(examDate !== undefined ? { examDate } : {}),
+          },
+          (n) => progress.update(`${basename(file)}：已读 ${n} 行`),
+        );
         progress.stop();
         if (json) process.stdout.write(JSON.stringify(toJson(s)) + '\n');
         else printSummary(s);
@@ -90,7 +90,7 @@ async function run(files: string[], o: Opts): Promise<ExitCode> {
     }
     return exit;
   } finally {
-    db.close();
+    await thread.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ShiliError } from '../errors.js';
-import { onCleanup } from './cleanup.js';
+import { removeOnExit } from './cleanup.js';
 import { sweepStaleTemps } from './staleTemps.js';
 
 /** .<final name>.shili-<pid>-<hex>.tmp, in the output's own folder. */
@@ -15,6 +15,8 @@ export const OUTPUT_TEMP_PATTERN = /^\..*\.shili-(\d+)-[0-9a-f]{8}\.tmp$/s;
 interface Planned {
   final: string;
   temp: string;
+  /** Unregisters the Ctrl-C/kill/exit removal of the temp. */
+  release: () => void;
 }
 
 // A temp name must still fit the 255-byte file name limit of ext4/APFS/NTFS.
@@ -24,8 +26,6 @@ export class OutputSet {
   private readonly force: boolean;
   readonly mode: number;
   private planned: Planned[] = [];
-  /** Unregisters the Ctrl-C/kill/exit cleanup of the temps, while there are any. */
-  private unlisten: (() => void) | undefined;
 
   constructor(opts: { force: boolean; mode?: number }) {
     this.force = opts.force;
@@ -69,8 +69,7 @@ export class OutputSet {
     sweepStaleTemps(dir, OUTPUT_TEMP_PATTERN);
     const stem = truncateUtf8(base, TEMP_BASE_MAX_BYTES);
     const temp = path.join(dir, `.${stem}.shili-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-    this.planned.push({ final, temp });
-    this.listen();
+    this.planned.push({ final, temp, release: removeOnExit(temp) });
     return temp;
   }
 
@@ -85,23 +84,30 @@ export class OutputSet {
         done.push(p.final);
       }
     } catch (err) {
+      for (const p of this.planned) if (done.includes(p.final)) p.release();
       this.planned = this.planned.filter((p) => !done.includes(p.final));
       await this.abort();
       const partly = done.length > 0 ? `（已完成 ${done.length} 个：${done.join('、')}）` : '';
       throw err instanceof ShiliError ? err : toWriteError(err, current?.final ?? '', partly);
     }
     await syncDirs(done);
+    for (const p of this.planned) p.release();
     this.planned = [];
-    this.stopListening();
     return done;
   }
 
   /** Delete every temp (on any failure). Safe to call more than once. */
   async abort(): Promise<void> {
-    const temps = this.planned.map((p) => p.temp);
+    const planned = this.planned;
     this.planned = [];
-    this.stopListening();
-    await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true }).catch(() => undefined)));
+    await Promise.all(
+      planned.map((p) =>
+        fs.promises
+          .rm(p.temp, { force: true })
+          .catch(() => undefined)
+          .finally(p.release),
+      ),
+    );
   }
 
   private async moveIntoPlace(p: Planned): Promise<void> {
@@ -121,26 +127,6 @@ export class OutputSet {
       if (statOrUndefined(p.final)) throw outputExists(p.final);
       await fs.promises.rename(p.temp, p.final);
     }
-  }
-
-  private removeTempsSync(): void {
-    for (const p of this.planned) {
-      try {
-        fs.rmSync(p.temp, { force: true });
-      } catch {
-        // Best effort while the process is going down.
-      }
-    }
-    this.planned = [];
-  }
-
-  private listen(): void {
-    this.unlisten ??= onCleanup(() => this.removeTempsSync());
-  }
-
-  private stopListening(): void {
-    this.unlisten?.();
-    this.unlisten = undefined;
   }
 }
 

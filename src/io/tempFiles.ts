@@ -4,7 +4,7 @@ import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShiliError } from '../errors.js';
-import { onCleanup } from './cleanup.js';
+import { removeOnExit } from './cleanup.js';
 import { sweepStaleTemps } from './staleTemps.js';
 
 /** shili-<label>-<pid>-<hex>.tmp */
@@ -17,22 +17,16 @@ const live = new Map<string, () => void>();
 export function createTempFile(label: string): { path: string; fd: number } {
   sweepStaleTemps(tmpdir(), TEMP_FILE_PATTERN);
   const path = join(tmpdir(), `shili-${label}-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  // Registered before it exists, so that no Ctrl-C can leave it behind.
+  const release = removeOnExit(path);
   let fd: number;
   try {
     fd = openSync(path, 'wx+', 0o600);
   } catch (err) {
+    release();
     throw tempFolderError(err);
   }
-  live.set(
-    path,
-    onCleanup(() => {
-      try {
-        unlinkSync(path);
-      } catch {
-        /* already gone */
-      }
-    }),
-  );
+  live.set(path, release);
   return { path, fd };
 }
 

@@ -193,3 +193,28 @@ describe('several inputs', () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe('memory limit of the conversion thread', () => {
+  it('turns running out of memory into a Chinese error naming SHILI_HEAP_MB, writing nothing', async () => {
+    // 1 MB is too little for the thread to start: the batch stops before its first file.
+    const out = join(tempDir(), 'o');
+    const r = await runShili(['convert', 'national-to-city', national, '--db', db, '--out', out], { env: { SHILI_HEAP_MB: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^错误：转换时内存不足（上限 1 MB），正在转换的文件没有写出任何结果文件。请设置环境变量 SHILI_HEAP_MB=1024 后重新转换/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('rejects a SHILI_HEAP_MB that is not a number as a usage error (exit 2)', async () => {
+    const r = await runShili(['convert', 'national-to-city', national, '--db', db, '--out', join(tempDir(), 'o')], { env: { SHILI_HEAP_MB: '1g' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('SHILI_HEAP_MB 的值“1g”不是正整数');
+  });
+
+  it('converts the same file alike with a larger limit', async () => {
+    const out = join(tempDir(), 'o');
+    const r = await runShili(['convert', 'national-to-city', national, '--db', db, '--out', out, '--json'], { env: { SHILI_HEAP_MB: '1024' } });
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: truth.totals.rows, matched: truth.totals.tier1, unmatched: truth.totals.tier3 });
+  });
+});

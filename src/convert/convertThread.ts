@@ -1,0 +1,136 @@
+// The main thread's side of a conversion that runs on a worker thread (convertWorker.ts).
+//
+// Why a thread: V8 lets a heap grow with the allocation rate, not with what is alive. A
+// conversion keeps ~20 MiB alive however large the file, but an unlimited heap peaks at 5–8 times
+// that and grows with the file. A worker can be given heap limits (command-line flags could too,
+// but they cannot be set once node runs); see BENCHMARKS.md "Memory".
+import { Worker } from 'node:worker_threads';
+import { ShiliError, UsageError } from '../errors.js';
+import { WorkerCleanups, type CleanupChannel } from '../io/cleanup.js';
+import { fromWire, type WireError } from '../threads/wire.js';
+import type { ConvertOptions, ConvertSummary } from './nationalToCity.js';
+
+/**
+ * Heap limits of the conversion thread. Old generation: ~10× what a conversion keeps alive, for
+ * files with many merged cells or hidden rows; SHILI_HEAP_MB raises it for a file that needs more.
+ * Young generation: small, so garbage is collected while it is still cheap to collect (measured
+ * no slower, see BENCHMARKS.md).
+ */
+export const DEFAULT_HEAP_MB = 192;
+const YOUNG_GENERATION_MB = 6;
+
+export function convertHeapLimits(env: NodeJS.ProcessEnv = process.env): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
+  const raw = env['SHILI_HEAP_MB'];
+  if (raw === undefined || raw === '') return { maxOldGenerationSizeMb: DEFAULT_HEAP_MB, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+  const mb = /^\d{1,6}$/.test(raw.trim()) ? Number(raw.trim()) : 0;
+  if (mb < 1) throw new UsageError(`环境变量 SHILI_HEAP_MB 的值“${raw}”不是正整数（单位 MB）`, `例如 SHILI_HEAP_MB=1024；不设置时为 ${DEFAULT_HEAP_MB}`);
+  return { maxOldGenerationSizeMb: mb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+}
+
+/** The options that cross to the worker: plain data only. */
+export type ThreadConvertOptions = Omit<ConvertOptions, 'roster' | 'cityTemplate' | 'onProgress'>;
+
+export interface ConvertWorkerData {
+  dbPath: string;
+  templateFile: string | undefined;
+  cleanup: CleanupChannel;
+}
+
+export type ConvertRequest = { op: 'convert'; file: string; options: ThreadConvertOptions } | { op: 'close' };
+
+export type ConvertReply =
+  | { type: 'ready' }
+  | { type: 'progress'; rows: number }
+  | { type: 'done'; summary: ConvertSummary }
+  | { type: 'failed'; error: WireError };
+
+interface Pending {
+  resolve: (s: ConvertSummary | undefined) => void;
+  reject: (e: unknown) => void;
+  onProgress?: ((rows: number) => void) | undefined;
+}
+
+export class ConvertThread {
+  readonly #worker: Worker;
+  readonly #cleanups = new WorkerCleanups();
+  #pending: Pending | undefined;
+  #dead: Error | undefined;
+
+  private constructor(data: Omit<ConvertWorkerData, 'cleanup'>) {
+    const limits = convertHeapLimits();
+    this.#worker = new Worker(new URL('./convertWorker.js', import.meta.url), {
+      workerData: { ...data, cleanup: this.#cleanups.channel } satisfies ConvertWorkerData,
+      transferList: [this.#cleanups.channel.port],
+      resourceLimits: limits,
+    });
+    this.#worker.on('message', (reply: ConvertReply) => {
+      const p = this.#pending;
+      if (!p) return;
+      if (reply.type === 'progress') return p.onProgress?.(reply.rows);
+      this.#pending = undefined;
+      if (reply.type === 'failed') p.reject(fromWire(reply.error));
+      else p.resolve(reply.type === 'done' ? reply.summary : undefined);
+    });
+    this.#worker.on('error', (err) => this.#die(threadError(err, limits.maxOldGenerationSizeMb)));
+    this.#worker.on('exit', () => this.#die(new Error('conversion worker exited')));
+  }
+
+  /** Starts the worker, which opens the roster and checks it is not empty. */
+  static async open(data: Omit<ConvertWorkerData, 'cleanup'>): Promise<ConvertThread> {
+    const thread = new ConvertThread(data);
+    try {
+      await thread.#await();
+    } catch (err) {
+      await thread.close();
+      throw err;
+    }
+    return thread;
+  }
+
+  /** False once the worker has died (out of memory, say): open a new one for the next file. */
+  get alive(): boolean {
+    return !this.#dead;
+  }
+
+  async convert(file: string, options: ThreadConvertOptions, onProgress?: (rows: number) => void): Promise<ConvertSummary> {
+    if (this.#dead) throw this.#dead;
+    const reply = this.#await(onProgress);
+    this.#worker.postMessage({ op: 'convert', file, options } satisfies ConvertRequest);
+    return (await reply)!;
+  }
+
+  /** Closes the worker's database and ends the thread. */
+  async close(): Promise<void> {
+    if (!this.#dead) this.#worker.postMessage({ op: 'close' } satisfies ConvertRequest);
+    await new Promise<void>((resolve) => {
+      if (this.#dead) return resolve();
+      this.#worker.once('exit', () => resolve());
+    });
+    this.#cleanups.removeAll();
+    this.#cleanups.close();
+  }
+
+  #await(onProgress?: (rows: number) => void): Promise<ConvertSummary | undefined> {
+    return new Promise((resolve, reject) => (this.#pending = { resolve, reject, onProgress }));
+  }
+
+  #die(err: Error): void {
+    if (this.#dead) return;
+    this.#dead = err;
+    // Whatever the worker was writing is incomplete: its temps go now, not at exit.
+    this.#cleanups.removeAll();
+    const p = this.#pending;
+    this.#pending = undefined;
+    p?.reject(err);
+  }
+}
+
+function threadError(err: Error, heapMb: number): Error {
+  if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ShiliError('OUT_OF_MEMORY', `转换时内存不足（上限 ${heapMb} MB），正在转换的文件没有写出任何结果文件`, {
+      hint: `请设置环境变量 SHILI_HEAP_MB=${Math.max(1024, heapMb * 2)} 后重新转换这个文件（单位 MB，默认 ${DEFAULT_HEAP_MB}），并把这个情况报告给维护者`,
+      cause: err,
+    });
+  }
+  return err;
+}

@@ -1,0 +1,52 @@
+// Worker thread entry: runs national-to-city conversions for ConvertThread (convertThread.ts).
+// The conversion runs here, not on the main thread, so that it works under a fixed heap limit
+// (memory stays flat as files grow) while the main thread keeps the spinner, the output and the
+// signals. Temp files are registered with the main thread, which removes them on Ctrl-C.
+import { parentPort, workerData } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../db/open.js';
+import { RosterStore } from '../db/roster.js';
+import { ShiliError } from '../errors.js';
+import { forwardCleanups } from '../io/cleanup.js';
+import { resolveTemplate } from '../templates/registry.js';
+import { toWire } from '../threads/wire.js';
+import { convertNationalToCity } from './nationalToCity.js';
+import type { ConvertReply, ConvertRequest, ConvertWorkerData } from './convertThread.js';
+
+const port = parentPort!;
+const data = workerData as ConvertWorkerData;
+const send = (reply: ConvertReply) => port.postMessage(reply);
+
+forwardCleanups(data.cleanup);
+
+let db: Database.Database | undefined;
+let roster: RosterStore | undefined;
+let city: ReturnType<typeof resolveTemplate> | undefined;
+try {
+  city = resolveTemplate('beijing-city', data.templateFile);
+  db = openDatabase(data.dbPath, { mustExist: true });
+  roster = new RosterStore(db);
+  if (roster.count() === 0) {
+    throw new ShiliError('ROSTER_EMPTY', '学生名单数据库是空的', { hint: '请先运行 shili roster import <名单文件> 导入学生名单' });
+  }
+  send({ type: 'ready' });
+} catch (err) {
+  send({ type: 'failed', error: toWire(err) });
+}
+
+port.on('message', (req: ConvertRequest) => {
+  if (req.op === 'close') {
+    db?.close();
+    port.close();
+    return;
+  }
+  convertNationalToCity(req.file, {
+    ...req.options,
+    roster: roster!,
+    cityTemplate: city!,
+    onProgress: (rows) => send({ type: 'progress', rows }),
+  }).then(
+    (summary) => send({ type: 'done', summary }),
+    (err: unknown) => send({ type: 'failed', error: toWire(err) }),
+  );
+});
