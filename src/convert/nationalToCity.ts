@@ -11,7 +11,7 @@ import { getTemplate } from '../templates/registry.js';
 import type { TemplateSpec } from '../templates/spec.js';
 import { classifyRows } from './classifyRows.js';
 import { decide, EXAM_VALUE_FIELDS, type ClassifiedRow } from './classify.js';
-import type { CleanLine } from './spill.js';
+import { cleanCells, type CleanLine } from './spill.js';
 import { UploadLayout } from './uploadRow.js';
 import { a1 } from '../io/a1.js';
 import type { MergeRange } from '../io/table.js';
@@ -171,7 +171,8 @@ function mergedValueCells(merges: MergeRange[], mapping: HeaderMapping): Map<num
 /** A clean row back as a full classified row, for the rare clean row a duplicate or a merge sends to tier 3. */
 function expandClean(item: CleanLine, upload: UploadLayout): ClassifiedRow {
   const shown: Partial<Record<FieldName, string>> = {};
-  upload.columns.forEach((col, i) => (shown[col.field] = item.cells[i]!));
+  const cells = cleanCells(item);
+  upload.columns.forEach((col, i) => (shown[col.field] = cells[i]!));
   return {
     rowNumber: item.rowNumber,
     values: {},

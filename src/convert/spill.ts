@@ -1,8 +1,9 @@
 // Pass-1 results parked on disk, so memory stays flat however many rows a file has.
 //
 // Two kinds of line, told apart by their first character:
-//   clean rows (most of a file): the finished tier-1 cell texts, then 学籍号 and row number, joined
-//     by U+0001 — pass 2 hands the cells to the writer as they are, with no JSON and no formatting;
+//   clean rows (most of a file): row number, 学籍号, then the finished tier-1 cell texts, joined by
+//     U+0001 — pass 2 reads lines as bytes and hands the cells' UTF-8 to the writer as they are
+//     (XlsxWriter.writeTextRow): no decoding, no splitting, no JSON and no formatting;
 //   everything else: "{…}", one JSON object.
 // A clean row whose texts hold U+0001 or a line break is written as JSON instead, so the split
 // can never go wrong.
@@ -12,13 +13,25 @@ import { createTempFile, removeTempFile, tempFolderError } from '../io/tempFiles
 const FLUSH_AT = 4 << 20;
 const READ_CHUNK = 4 << 20;
 const SEP = '\u0001';
+const SEP_BYTE = 0x01;
+const NL = 0x0a;
 
-/** A row with nothing wrong, in the roster: the cells of its upload row are final. */
+/**
+ * A row with nothing wrong, in the roster: the cells of its upload row are final. Its bytes live in
+ * the spill's read buffer, valid only until the next item is taken.
+ */
 export interface CleanLine {
   rowNumber: number;
   studentId: string;
-  /** Tier-1 cell texts, "" for an empty cell. */
-  cells: string[];
+  /** Tier-1 cell texts as UTF-8 in `bytes[start, end)`, separated by 0x01; "" for an empty cell. */
+  bytes: Buffer;
+  start: number;
+  end: number;
+}
+
+/** The cell texts of a clean row as strings (for the rare clean row that ends up elsewhere than tier 1). */
+export function cleanCells(row: CleanLine): string[] {
+  return row.bytes.toString('utf8', row.start, row.end).split(SEP);
 }
 
 export type SpilledRow<T> = { clean: true; row: CleanLine } | { clean: false; row: T };
@@ -47,8 +60,8 @@ export class Spill<T> {
     for (const c of cells) if (c.includes(SEP) || c.includes('\n')) return this.push(asJson());
     if (studentId.includes(SEP) || studentId.includes('\n')) return this.push(asJson());
     // join builds one flat string; growing a line with += would leave a rope of thousands of pieces for the GC.
-    // The cells come first so that pass 2 pops the two trailing fields off the split line and keeps the array.
-    this.append(cells.join(SEP) + SEP + studentId + SEP + rowNumber + '\n');
+    // The cells come last: pass 2 reads the two fields in front and passes the rest on by offset.
+    this.append(rowNumber + SEP + studentId + SEP + cells.join(SEP) + '\n');
   }
 
   private append(line: string): void {
@@ -73,27 +86,33 @@ export class Spill<T> {
     this.used = 0;
   }
 
-  /** Every item, in the order pushed. */
+  /** Every item, in the order pushed. A clean row's bytes are valid until the next item is taken. */
   *items(): Generator<SpilledRow<T>> {
     this.flush();
-    const chunk = Buffer.allocUnsafe(READ_CHUNK);
+    let chunk = Buffer.allocUnsafe(READ_CHUNK);
+    let have = 0;
     let pos = 0;
-    let carry = '';
-    const decoder = new TextDecoder('utf-8');
     for (;;) {
-      const n = readSync(this.fd, chunk, 0, READ_CHUNK, pos);
-      if (n === 0) break;
+      const n = readSync(this.fd, chunk, have, chunk.length - have, pos);
       pos += n;
-      const text = carry + decoder.decode(chunk.subarray(0, n), { stream: true });
+      have += n;
+      // Lines are cut at the 0x0A byte, which UTF-8 never uses inside a character.
+      const view = chunk.subarray(0, have);
       let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        yield parseLine<T>(text.slice(start, nl));
+      for (let nl = view.indexOf(NL, start); nl !== -1; nl = view.indexOf(NL, start)) {
+        yield parseLine<T>(view, start, nl);
         start = nl + 1;
       }
-      carry = text.slice(start);
+      if (n === 0) {
+        // Every line ends with a line break; anything after the last one would be a line cut short.
+        if (start < have) yield parseLine<T>(view, start, have);
+        return;
+      }
+      // The start of a line cut by the chunk's end moves to the front; a line longer than the chunk grows it.
+      have -= start;
+      if (start > 0) chunk.copyWithin(0, start, start + have);
+      else if (have === chunk.length) chunk = Buffer.concat([chunk, Buffer.allocUnsafe(chunk.length)]);
     }
-    carry += decoder.decode();
-    if (carry) yield parseLine<T>(carry);
   }
 
   dispose(): void {
@@ -101,10 +120,12 @@ export class Spill<T> {
   }
 }
 
-function parseLine<T>(line: string): SpilledRow<T> {
-  if (line.charCodeAt(0) === 0x7b /* { */) return { clean: false, row: JSON.parse(line) as T };
-  const cells = line.split(SEP);
-  const rowNumber = Number(cells.pop());
-  const studentId = cells.pop()!;
-  return { clean: true, row: { rowNumber, studentId, cells } };
+function parseLine<T>(bytes: Buffer, start: number, end: number): SpilledRow<T> {
+  if (bytes[start] === 0x7b /* { */) return { clean: false, row: JSON.parse(bytes.toString('utf8', start, end)) as T };
+  let rowNumber = 0;
+  let p = start;
+  for (let b = bytes[p]!; b !== SEP_BYTE; b = bytes[++p]!) rowNumber = rowNumber * 10 + b - 0x30;
+  const idEnd = bytes.indexOf(SEP_BYTE, ++p);
+  const studentId = bytes.toString('utf8', p, idEnd);
+  return { clean: true, row: { rowNumber, studentId, bytes, start: idEnd + 1, end } };
 }

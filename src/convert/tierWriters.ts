@@ -73,14 +73,15 @@ export class TierWriters {
   }
 
   /**
-   * Tier 1 from a clean row parked by pass 1: its cells are final. Returns a promise only when the
-   * output must catch up (or the workbook is being created), so 200k rows need no 200k awaits.
+   * Tier 1 from a clean row parked by pass 1: its cells are final, and their bytes go to the sheet
+   * as they are. Returns a promise only when the output must catch up (or the workbook is being
+   * created), so 200k rows need no 200k awaits.
    */
   uploadClean(item: CleanLine): Promise<void> | void {
     const w = this.open.get('cityUpload');
-    if (w) return w.writeRow(item.cells);
+    if (w) return w.writeTextRow(item.bytes, item.start, item.end);
     return (async () => {
-      const p = (await this.uploadWriter()).writeRow(item.cells);
+      const p = (await this.uploadWriter()).writeTextRow(item.bytes, item.start, item.end);
       if (p) await p;
     })();
   }

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/convert/duplicates.js';
-import { Spill, type SpilledRow } from '../../src/convert/spill.js';
+import { cleanCells, Spill } from '../../src/convert/spill.js';
 
 type Obj = { rowNumber: number; note: string };
+/** A read-back item with a clean row's bytes turned into what they hold (they are only valid until the next item). */
+type Read =
+  | { clean: true; row: { rowNumber: number; studentId: string; cells: string[]; bytes: string } }
+  | { clean: false; row: Obj };
 
-function roundTrip(fill: (s: Spill<Obj>) => void): SpilledRow<Obj>[] {
+function roundTrip(fill: (s: Spill<Obj>) => void): Read[] {
   const s = new Spill<Obj>();
   try {
     fill(s);
-    return [...s.items()];
+    const out: Read[] = [];
+    for (const item of s.items()) {
+      if (!item.clean) out.push(item);
+      else {
+        const { rowNumber, studentId, bytes, start, end } = item.row;
+        out.push({ clean: true, row: { rowNumber, studentId, cells: cleanCells(item.row), bytes: bytes.toString('utf8', start, end) } });
+      }
+    }
+    return out;
   } finally {
     s.dispose();
   }
@@ -22,9 +34,9 @@ describe('Spill', () => {
       s.pushClean(4, 'L1', ['', ''], () => ({ rowNumber: 4, note: 'json' }));
     });
     expect(out).toEqual([
-      { clean: true, row: { rowNumber: 2, studentId: 'G110101201001011234', cells: ['张三', '', '5.0', '-1.25'] } },
+      { clean: true, row: { rowNumber: 2, studentId: 'G110101201001011234', cells: ['张三', '', '5.0', '-1.25'], bytes: '张三\u0001\u00015.0\u0001-1.25' } },
       { clean: false, row: { rowNumber: 3, note: '李四\n第二行' } },
-      { clean: true, row: { rowNumber: 4, studentId: 'L1', cells: ['', ''] } },
+      { clean: true, row: { rowNumber: 4, studentId: 'L1', cells: ['', ''], bytes: '\u0001' } },
     ]);
   });
 
@@ -53,10 +65,24 @@ describe('Spill', () => {
     for (let i = 0; i < 200_000; i++) {
       const r = out[i]!;
       if (i % 1000 === 7) expect(r).toEqual({ clean: false, row: { rowNumber: i, note: names[i % 4]!.repeat(i % 13) } });
-      else if (!r.clean || r.row.rowNumber !== i || r.row.cells[0] !== names[i % 4]!.repeat(5) || r.row.cells[1] !== String(i % 50)) {
+      else if (!r.clean || r.row.rowNumber !== i || r.row.studentId !== `G${i}` || r.row.bytes !== `${names[i % 4]!.repeat(5)}\u0001${i % 50}\u0001`) {
         throw new Error(`row ${i} came back as ${JSON.stringify(r)}`);
       }
     }
+  });
+
+  it('reads back lines longer than a read chunk, and the lines around them', () => {
+    const big = '长'.repeat(3 << 20); // 9 MiB of UTF-8: longer than two 4 MiB read chunks
+    const out = roundTrip((s) => {
+      s.pushClean(2, 'G1', ['a'], () => ({ rowNumber: 2, note: 'x' }));
+      s.pushClean(3, 'G2', ['b', big, 'c'], () => ({ rowNumber: 3, note: 'x' }));
+      s.push({ rowNumber: 4, note: big });
+      s.pushClean(5, 'G3', ['d'], () => ({ rowNumber: 5, note: 'x' }));
+    });
+    expect(out.map((r) => r.row.rowNumber)).toEqual([2, 3, 4, 5]);
+    expect(out[1]).toEqual({ clean: true, row: { rowNumber: 3, studentId: 'G2', cells: ['b', big, 'c'], bytes: `b\u0001${big}\u0001c` } });
+    expect(out[2]).toEqual({ clean: false, row: { rowNumber: 4, note: big } });
+    expect(out[3]).toMatchObject({ clean: true, row: { studentId: 'G3', cells: ['d'] } });
   });
 });
 

@@ -102,6 +102,11 @@ describe('matching', () => {
     const u = await readBack(json.outputs.unmatched);
     expect(u.records.map((r) => r['原行号'])).toEqual(['4', '5']);
     expect(u.records[0]!['说明']).toContain('第 4、5 行');
+    // Clean rows parked as bytes by pass 1 come back as their texts.
+    expect(u.records.map((r) => [r['学籍号'], r['姓名'], r['出生日期'], r['右眼裸眼视力']])).toEqual([
+      [B, '李四', '2015/02/02', '4.9'],
+      [B, '李四', '2015/02/02', '4.7'],
+    ]);
   });
 
   it('never puts a row with an out-of-range value into an upload file, and names the cell', async () => {

@@ -19,7 +19,7 @@ import {
 import { sheetName } from './writer/sheetName.js';
 import { rangeRef, sheetHead, sheetTail, styledRow } from './writer/sheetXml.js';
 import { STYLE_TEXT, STYLES_XML } from './writer/styles.js';
-import { flat, isPlainText, textElement } from './writer/xml.js';
+import { EDGE_BYTE, flat, isPlainText, TEXT_BYTE, textElement } from './writer/xml.js';
 import { ZipWriter, type ZipEntry } from './zipWriter.js';
 import type { MergeRange } from '../table.js';
 
@@ -68,6 +68,16 @@ const NUMBER = 2;
 const CELL_CLOSE = ['', '</t></is></c>', '</v></c>'] as const;
 const ROW_CLOSE = CELL_CLOSE.map((c) => flat(c + '</row>'));
 
+// The same pieces as bytes, for writeTextRow.
+const SEP = 0x01;
+const ROW_OPEN_BYTES = Buffer.from('<row r="', 'latin1');
+const PLAIN_MID_BYTES = Buffer.from(PLAIN_MID, 'latin1');
+const T_OPEN_LENGTH = '<t>'.length;
+const ROW_CLOSE_BYTES = ROW_CLOSE.map((c) => Buffer.from(c, 'latin1'));
+// Most bytes one cell of writeTextRow can take besides 6 per byte of its text (&quot; for "):
+// closing tags and <c r="XFD, a 7-digit row number, the style and <t xml:space="preserve">.
+const CELL_BYTES_MAX = 13 + 9 + 7 + TEXT_MID.length + 24;
+
 interface OpenSheet {
   name: string;
   entry: ZipEntry;
@@ -83,6 +93,14 @@ export class XlsxWriter {
   private sheet: OpenSheet | undefined;
   /** Per kind of previous cell (NONE, TEXT, NUMBER): its closing tags + `<c r="` + column letters. */
   private readonly cellOpen: [string[], string[], string[]] = [[], [], []];
+  /** cellOpen as bytes (for writeTextRow, whose cells are all text: NONE and TEXT only). */
+  private readonly cellOpenBytes: [Buffer[], Buffer[]] = [[], []];
+  /** By number of digits: room for a row number, then PLAIN_MID (see writeTextRow). */
+  private readonly rowMid = Array.from({ length: 8 }, (_, nd) => {
+    const b = Buffer.alloc(nd + PLAIN_MID_BYTES.length);
+    b.set(PLAIN_MID_BYTES, nd);
+    return b;
+  });
   private chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   /** Chunks zlib has finished with, ready for reuse. */
   private readonly spare: Buffer[] = [];
@@ -180,6 +198,79 @@ export class XlsxWriter {
     return this.put(xml + ROW_CLOSE[last]);
   }
 
+  /**
+   * Append one data row of text cells given as UTF-8 bytes `src[start, end)`: the cells' texts
+   * separated by 0x01 (so no text holds U+0001), an empty text for no cell. Writes the same XML as
+   * `writeRow` with the decoded texts, but copies each text's bytes straight into the chunk unless
+   * it needs escaping or xml:space (rare: the check is a table look-up per byte), so a row costs no
+   * strings at all. Returns a promise only when the output needs to catch up, like writeRow.
+   */
+  writeTextRow(src: Uint8Array, start: number, end: number): Promise<void> | void {
+    const sheet = this.sheet;
+    if (!sheet) throw new Error('XlsxWriter.writeTextRow before startSheet');
+    const length = end - start;
+    // A bound on the row's XML: there are at most length + 1 cells. Rows too wide for a chunk or
+    // for Excel go the string way, which splits them exactly as writeRow's callers would.
+    const bound = 6 * length + (length + 1) * CELL_BYTES_MAX + 64;
+    if (bound > CHUNK_BYTES || length >= MAX_COLUMNS) {
+      return this.writeRow(Buffer.from(src.buffer, src.byteOffset + start, length).toString('utf8').split('\u0001'));
+    }
+    if (this.row >= MAX_ROWS) throw tooManyRows(sheet.name);
+    const flushed = this.used + bound > this.chunk.length ? this.flush() : undefined;
+    const r = ++this.row;
+    this.dataRows++;
+    // The row number and what follows it in every cell, as one piece: digits + PLAIN_MID.
+    let nd = 1;
+    for (let x = r; x >= 10; x = (x / 10) | 0) nd++;
+    const mid = this.rowMid[nd]!;
+    for (let x = r, k = nd - 1; k >= 0; x = (x / 10) | 0, k--) mid[k] = 0x30 + (x % 10);
+
+    // Constant pieces go in with set(), much faster than a byte loop for ~20 bytes.
+    const dst = this.chunk;
+    let o = this.used;
+    dst.set(ROW_OPEN_BYTES, o);
+    o += ROW_OPEN_BYTES.length;
+    for (let k = 0; k < nd; k++) dst[o++] = mid[k]!;
+    dst[o++] = 0x22; // "
+    dst[o++] = 0x3e; // >
+    const openBytes = this.cellOpenBytes;
+    let last = NONE;
+    for (let q = start, i = 0; ; i++) {
+      if (q < end && src[q] !== SEP) {
+        if (i >= openBytes[NONE].length) this.growCellOpen(i + 1);
+        const open = openBytes[last]![i]!;
+        dst.set(open, o);
+        o += open.length;
+        dst.set(mid, o);
+        o += mid.length;
+        // Copy the text, noting any byte that needs the exact way.
+        const from = q;
+        let work = EDGE_BYTE[src[q]!]!;
+        for (let b = src[q]!; q < end && b !== SEP; b = src[++q]!) {
+          const t = TEXT_BYTE[b]!;
+          if (t !== 0 && (t === 1 || (src[q + 1] === 0xbf && src[q + 2]! >= 0xbe))) work = 1;
+          dst[o++] = b;
+        }
+        // The last character's lead byte, for white space at the end.
+        let lead = q - 1;
+        while (lead > from && (src[lead]! & 0xc0) === 0x80) lead--;
+        if (work !== 0 || EDGE_BYTE[src[lead]!] !== 0 || q - from > MAX_CELL_CHARS) {
+          const text = Buffer.from(src.buffer, src.byteOffset + from, q - from).toString('utf8');
+          if (text.length > MAX_CELL_CHARS) throw cellTooLong(sheet.name, columnLetter(i) + r);
+          o -= q - from + T_OPEN_LENGTH;
+          o += dst.write(textElement(text), o, 'latin1');
+        }
+        last = TEXT;
+      }
+      if (q >= end) break;
+      q++;
+    }
+    const close = ROW_CLOSE_BYTES[last]!;
+    dst.set(close, o);
+    this.used = o + close.length;
+    return flushed;
+  }
+
   /** Data rows written in the current sheet (header and note rows not counted). */
   rowCount(): number {
     return this.dataRows;
@@ -268,6 +359,7 @@ export class XlsxWriter {
     for (let i = this.cellOpen[NONE].length; i < n; i++) {
       const open = '<c r="' + columnLetter(i);
       CELL_CLOSE.forEach((close, kind) => this.cellOpen[kind]!.push(flat(close + open)));
+      this.cellOpenBytes.forEach((bytes, kind) => bytes.push(Buffer.from(CELL_CLOSE[kind]! + open, 'latin1')));
     }
   }
 

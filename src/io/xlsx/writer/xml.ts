@@ -62,6 +62,27 @@ export function textElement(s: string): string {
   return out;
 }
 
+/**
+ * For UTF-8 text copied into a sheet byte by byte (XlsxWriter.writeTextRow), per byte: 0 when it
+ * can stand in <t> as it is, 1 when the text needs textElement (XML specials, control characters,
+ * CR, tab and line feed), 2 for 0xEF, which starts U+FFFE/U+FFFF (EF BF BE/BF, dropped) among
+ * harmless characters. UTF-8 bytes of valid text hold no surrogates.
+ */
+export const TEXT_BYTE = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) TEXT_BYTE[b] = 1;
+for (const c of '&<>"') TEXT_BYTE[c.charCodeAt(0)] = 1;
+TEXT_BYTE[0xef] = 2;
+
+/**
+ * Per byte: 1 when a character starting with it may be white space (or is a control character),
+ * so that text starting or ending with it may need xml:space="preserve". Beyond ASCII, JavaScript's
+ * \s holds U+00A0 (C2), U+1680 (E1), U+2000…U+205F (E2), U+3000 (E3) and U+FEFF (EF); every character
+ * with those lead bytes counts, which is safe (the text just takes the exact, slower way).
+ */
+export const EDGE_BYTE = new Uint8Array(256);
+for (let b = 0; b <= SPACE; b++) EDGE_BYTE[b] = 1;
+for (const b of [0xc2, 0xe1, 0xe2, 0xe3, 0xef]) EDGE_BYTE[b] = 1;
+
 // Excel drops leading and trailing whitespace unless the text says xml:space="preserve"
 // (LibreOffice, openpyxl and exceljs keep it either way); tabs and line breaks get it too.
 const LINE_OR_TAB = /[\t\n\r]/;
