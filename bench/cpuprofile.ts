@@ -159,7 +159,7 @@ export function summarise(profile: CpuProfile, top = 15): ProfileSummary {
 
 export function formatSummary(s: ProfileSummary): string {
   const lines: string[] = [];
-  lines.push(`main thread, ${(s.totalMs / 1000).toFixed(2)} s profiled`);
+  lines.push(`${(s.totalMs / 1000).toFixed(2)} s profiled`);
   lines.push('');
   lines.push('  by stage                                         ms      %');
   for (const st of s.stages) lines.push(`  ${st.stage.padEnd(44)} ${st.ms.toFixed(0).padStart(7)} ${st.pct.toFixed(1).padStart(6)}`);

@@ -82,15 +82,16 @@ export function render(c: Collected): string {
   if (memory.length) {
     const mib = (b: number): string => `${(b / 1024 ** 2).toFixed(0)} MiB`.padStart(8);
     out.push('convert memory at its RSS peak (process.memoryUsage every 50 ms, one run per size):');
-    out.push('       rows       RSS  V8 heap used / total  external (Buffers)    native (SQLite cache, zlib, code)');
+    out.push('       rows       RSS  V8 heaps used / total  external (Buffers)    native (SQLite cache, zlib, code)  threads');
     for (const m of memory) {
       const p = m.peak;
-      out.push(`  ${fmtInt(m.rows).padStart(9)}  ${mib(p.rss)}  ${mib(p.heapUsed)} / ${mib(p.heapTotal)}  ${mib(p.external)}           ${mib(p.native)}`);
+      out.push(`  ${fmtInt(m.rows).padStart(9)}  ${mib(p.rss)}  ${mib(p.heapUsed)} / ${mib(p.heapTotal)}   ${mib(p.external)}           ${mib(p.native)}                      ${p.threads ?? 1}`);
     }
     out.push('');
   }
   for (const p of profiles) {
-    out.push(`CPU profile of ${p.command}, ${fmtInt(p.rows)} rows (one run, wall ${(p.wallMs / 1000).toFixed(2)} s under the profiler; ${p.file}):`);
+    out.push(`CPU profile of ${p.command}, ${fmtInt(p.rows)} rows (one run, wall ${(p.wallMs / 1000).toFixed(2)} s under the profiler), its busiest thread (${p.file}):`);
+    for (const t of p.otherThreads ?? []) out.push(`  other thread: ${(t.busyMs / 1000).toFixed(2)} s busy of ${(t.totalMs / 1000).toFixed(2)} s (${t.file})`);
     out.push(formatSummary(p.summary), '');
   }
   return out.join('\n');
