@@ -6,7 +6,7 @@
 // memory stays flat when SQLite is the slower side.
 import { Worker } from 'node:worker_threads';
 import type { ImportResult } from '../db/roster.js';
-import { ShiliError, type ExitCode, type Location } from '../errors.js';
+import { fromWire, type WireError } from '../threads/wire.js';
 import type { Student } from '../model/record.js';
 
 const MAX_IN_FLIGHT = 8;
@@ -33,27 +33,6 @@ export type Request =
   | { op: 'close' };
 
 export type Reply = { ok: true; value?: ImportResult } | { ok: false; error: WireError };
-
-/** An error as it crosses threads: structured cloning would drop a ShiliError's code and hint. */
-export interface WireError {
-  message: string;
-  stack?: string | undefined;
-  shili?: { code: string; hint: string | undefined; location: Location; exitCode: ExitCode };
-}
-
-export function toWire(err: unknown): WireError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const wire: WireError = { message: e.message, stack: e.stack };
-  if (err instanceof ShiliError) wire.shili = { code: err.code, hint: err.hint, location: err.location, exitCode: err.exitCode };
-  return wire;
-}
-
-function fromWire(w: WireError): Error {
-  const cause = Object.assign(new Error(w.message), { stack: w.stack });
-  if (!w.shili) return cause;
-  const { code, hint, location, exitCode } = w.shili;
-  return new ShiliError(code, w.message, { ...(hint === undefined ? {} : { hint }), location, exitCode, cause });
-}
 
 /** The main thread's side: an ImportSink whose work happens in the worker. */
 export class ImportThread {

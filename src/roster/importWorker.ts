@@ -4,7 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../db/open.js';
 import { RosterStore, type RosterImport } from '../db/roster.js';
-import { fromTuple, toWire, type Reply, type Request } from './importThread.js';
+import { toWire } from '../threads/wire.js';
+import { fromTuple, type Reply, type Request } from './importThread.js';
 
 const port = parentPort!;
 const send = (reply: Reply) => port.postMessage(reply);
