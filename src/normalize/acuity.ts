@@ -8,8 +8,8 @@ import {
   DECIMAL_ACUITY_MAX,
   decimalToFivePoint,
 } from '../vision/rules.js';
-import { compactValue, excelErrorProblem, isPlaceholder, shown } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { compactValue, excelErrorProblem, isPlaceholder, quickDecimal, shown } from './cellInput.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 import { roundTo } from './round.js';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -40,20 +40,49 @@ export function parseAcuity(cell: Cell | undefined): Normalized<number> {
   }
 }
 
+/** parseAcuity's value for the common cells (a number, or text like "4.9"), without a result object; SLOW otherwise. */
+export function quickAcuity(cell: Cell): Quick<number> {
+  if (cell.t === 'n') return acuityOf(cell.v);
+  if (cell.t !== 's') return SLOW;
+  const v = quickDecimal(cell.v);
+  return v === SLOW ? SLOW : acuityOf(v);
+}
+
 function fromNumber(v: number, raw: string): Normalized<number> {
-  if (ACUITY_BELOW_3_CODES.includes(v)) return ok(ACUITY_BELOW_3);
-  // The chart has only one-decimal lines: 4.95 is not a reading, and rounding it would move a
-  // student across the 视力不良 boundary without anyone noticing.
-  if (v > DECIMAL_ACUITY_MAX && Math.abs(v * 10 - Math.round(v * 10)) > 1e-6) {
-    return problem('INVALID_VALUE', `视力「${shown(raw)}」不是一位小数：${ACCEPTED}`);
-  }
-  const l = v > 0 && v <= DECIMAL_ACUITY_MAX ? decimalToFivePoint(v) : roundTo(v, 1);
-  if (l >= ACUITY_MIN && l <= ACUITY_MAX) return ok(l);
+  const l = acuityOf(v);
+  if (l !== SLOW) return ok(l);
+  if (!isOneDecimal(v)) return problem('INVALID_VALUE', `视力「${shown(raw)}」不是一位小数：${ACCEPTED}`);
   return problem('INVALID_VALUE', `视力「${shown(raw)}」超出范围：${ACCEPTED}`);
+}
+
+/** The 5-point value of a number as read, or SLOW when it is no acuity (the caller says why). */
+function acuityOf(v: number): number | typeof SLOW {
+  if (ACUITY_BELOW_3_CODES.includes(v)) return ACUITY_BELOW_3;
+  if (!isOneDecimal(v)) return SLOW;
+  const l = v > 0 && v <= DECIMAL_ACUITY_MAX ? decimalToFivePoint(v) : roundTo(v, 1);
+  return l >= ACUITY_MIN && l <= ACUITY_MAX ? l : SLOW;
+}
+
+/**
+ * The chart has only one-decimal lines: 4.95 is not a reading, and rounding it would move a
+ * student across the 视力不良 boundary without anyone noticing. Decimal notation is exempt.
+ */
+function isOneDecimal(v: number): boolean {
+  return !(v > DECIMAL_ACUITY_MAX && Math.abs(v * 10 - Math.round(v * 10)) > 1e-6);
 }
 
 /** One decimal ("4.8", "5.0"); "below 3.0" is written 0 (2021 national rule). */
 export function formatAcuity(v: number | null): string {
   if (v === null) return '';
+  // Parsed values are whole tenths: their texts come from a table instead of toFixed (a slow runtime call).
+  const k = Math.round(v * 10);
+  if (k >= 0 && k < ACUITY_TEXTS.length && k / 10 === v) return ACUITY_TEXTS[k]!;
+  return acuityText(v);
+}
+
+function acuityText(v: number): string {
   return v === ACUITY_BELOW_3 ? '0' : v.toFixed(1);
 }
+
+/** acuityText(k / 10) for k = 0 … 99 (0.0 … 9.9). */
+const ACUITY_TEXTS = Array.from({ length: 100 }, (_, k) => acuityText(k / 10));

@@ -2,7 +2,7 @@
 import type { Cell } from '../io/table.js';
 import { AXIS_MAX, AXIS_MIN } from '../vision/rules.js';
 import { compactValue, excelErrorProblem, isPlaceholder, shown } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 
 /** 90, 90.0, 90°, 90度. */
 const AXIS = /^([+-]?\d{1,4})(?:\.0*)?(?:°|度)?$/;
@@ -29,9 +29,18 @@ export function parseAxis(cell: Cell | undefined): Normalized<number> {
   }
 }
 
+/** parseAxis's value for a number cell in range, without a result object; SLOW otherwise. */
+export function quickAxis(cell: Cell): Quick<number> {
+  return cell.t === 'n' && isAxis(cell.v) ? cell.v : SLOW;
+}
+
 function fromNumber(v: number, raw: string): Normalized<number> {
-  if (Number.isInteger(v) && v >= AXIS_MIN && v <= AXIS_MAX) return ok(v);
+  if (isAxis(v)) return ok(v);
   return problem('INVALID_VALUE', `轴位「${shown(raw)}」超出范围或不是整数：${ACCEPTED}`);
+}
+
+function isAxis(v: number): boolean {
+  return Number.isInteger(v) && v >= AXIS_MIN && v <= AXIS_MAX;
 }
 
 export function formatAxis(v: number | null): string {

@@ -1,17 +1,23 @@
 // Digit codes kept as text: 民族代码 "01", 年级编号 "11", 班级编号 "1101".
 import type { Cell } from '../io/table.js';
-import { excelErrorProblem, isCleanAscii, isPlaceholder, shown } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { excelErrorProblem, isCleanAscii, isCleanText, isPlaceholder, shown } from './cellInput.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 import { cleanText } from './text.js';
 
 const DIGITS = /^\d+$/;
 const PAD_FORMAT = /^pad(\d)$/;
 
+/** Widths by format: asked for every code cell read and written. */
+const PAD_WIDTHS = new Map<string, number | undefined>();
+
 /** Pad width from a column format such as "pad2"; undefined when none. */
 export function padWidth(format: string | undefined): number | undefined {
   if (format === undefined) return undefined;
+  if (PAD_WIDTHS.has(format)) return PAD_WIDTHS.get(format);
   const m = PAD_FORMAT.exec(format);
-  return m === null ? undefined : Number(m[1]);
+  const width = m === null ? undefined : Number(m[1]);
+  PAD_WIDTHS.set(format, width);
+  return width;
 }
 
 /**
@@ -38,6 +44,13 @@ export function parseCode(cell: Cell | undefined, pad?: number): Normalized<stri
       return ok(padCode(t, pad));
     }
   }
+}
+
+/** parseCode's value for a text cell, without a result object; SLOW for other cells. */
+export function quickCode(cell: Cell, pad?: number): Quick<string> {
+  if (cell.t !== 's') return SLOW;
+  const t = isCleanText(cell.v) ? cell.v : cleanText(cell.v);
+  return isPlaceholder(t) ? null : padCode(t, pad);
 }
 
 function padCode(code: string, pad: number | undefined): string {

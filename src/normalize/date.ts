@@ -3,7 +3,7 @@ import type { Cell } from '../io/table.js';
 import { type DateRange, examDateRange } from '../vision/rules.js';
 import { daysFromCivil, isoDate, isoFromDays, isValidYmd } from './calendar.js';
 import { excelErrorProblem, isCleanAscii, isPlaceholder, shown } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 import { cleanText } from './text.js';
 
 /** Excel 1900 system: serial 1 is 1900-01-01; serial 60 is the non-existent 1900-02-29 (Lotus bug). */
@@ -46,6 +46,16 @@ export function parseDate(cell: Cell | undefined, range?: DateRange): Normalized
   return r.value >= range.min && r.value <= range.max ? r : outOfRange(r.value, range);
 }
 
+/** parseDate's value for the common cells, without a result object; SLOW for other forms and for problems. */
+export function quickDate(cell: Cell, range?: DateRange): Quick<string> {
+  let iso: string | typeof SLOW;
+  if (cell.t === 's') iso = scanYmd(cell.v);
+  else if (cell.t === 'd') iso = excelSerialToIso(cell.v) ?? SLOW;
+  else return SLOW;
+  if (iso === SLOW || range === undefined) return iso;
+  return iso >= range.min && iso <= range.max ? iso : SLOW;
+}
+
 /** A --exam-date value: the same forms, within the plausible exam-date window. */
 export function parseDateOption(text: string): Normalized<string> {
   const r = parseDate({ t: 's', v: text }, examDateRange());
@@ -77,8 +87,7 @@ function fromNumber(v: number): Normalized<string> {
 }
 
 function fromText(raw: string): Normalized<string> {
-  const fast = scanYmd(raw);
-  if (fast !== undefined) return fast;
+  // The common forms go through quickDate first (mapRow); this reads every form, scanYmd's included.
   const t = isCleanAscii(raw) ? raw : cleanText(raw);
   if (isPlaceholder(t)) return EMPTY;
   const m = YMD_SEPARATED.exec(t);
@@ -94,38 +103,47 @@ function fromText(raw: string): Normalized<string> {
 }
 
 /**
- * The common forms without a time (2025/9/1, 2025-09-01, 2025.9.1), scanned without a RegExp;
- * undefined for anything else. A canonical value is returned as the same string.
+ * The common forms without a time or spaces (2025/9/1, 2025-09-01, 2025.9.1, 20250901, 2025年9月1日),
+ * scanned without a RegExp, as YYYY-MM-DD; SLOW for anything else and for days that do not exist
+ * (the RegExps then read them and say what is wrong). A canonical value is returned as the same string.
  */
-function scanYmd(s: string): Normalized<string> | undefined {
+function scanYmd(s: string): string | typeof SLOW {
   const n = s.length;
-  if (n < 8 || n > 10) return undefined;
-  let y = 0;
-  for (let i = 0; i < 4; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    y = y * 10 + c;
-  }
+  if (n < 8 || n > 11) return SLOW;
+  const y = digitsAt(s, 0, 4);
+  if (y < 0) return SLOW;
   const sep = s.charCodeAt(4);
-  if (sep !== 0x2d && sep !== 0x2f && sep !== 0x2e) return undefined;
-  let i = 5;
-  let m = 0;
-  for (; i < n && i < 7; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) break;
-    m = m * 10 + c;
+  if (sep >= 0x30 && sep <= 0x39) {
+    if (n !== 8) return SLOW;
+    const m = digitsAt(s, 4, 6);
+    const d = digitsAt(s, 6, 8);
+    return isValidYmd(y, m, d) ? isoDate(y, m, d) : SLOW;
   }
-  if (i === 5 || i >= n || s.charCodeAt(i) !== sep) return undefined;
-  const dayStart = ++i;
-  let d = 0;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return undefined;
-    d = d * 10 + c;
+  const cjk = sep === 0x5e74; // 年
+  if (!cjk && sep !== 0x2d && sep !== 0x2f && sep !== 0x2e) return SLOW;
+  const monthEnd = s.charCodeAt(6) === (cjk ? 0x6708 : sep) ? 6 : 7; // 月 after the month with 年
+  if (s.charCodeAt(monthEnd) !== (cjk ? 0x6708 : sep)) return SLOW;
+  const m = digitsAt(s, 5, monthEnd);
+  let dayEnd = n;
+  if (cjk) {
+    const last = s.charCodeAt(n - 1);
+    if (last === 0x65e5 || last === 0x53f7) dayEnd--; // 日 or 号
   }
-  if (i - dayStart < 1 || i - dayStart > 2) return undefined;
-  if (n === 10 && sep === 0x2d && isValidYmd(y, m, d)) return ok(s);
-  return fromParts(y, m, d, s);
+  if (dayEnd - monthEnd - 1 < 1 || dayEnd - monthEnd - 1 > 2) return SLOW;
+  const d = digitsAt(s, monthEnd + 1, dayEnd);
+  if (!isValidYmd(y, m, d)) return SLOW;
+  return n === 10 && sep === 0x2d ? s : isoDate(y, m, d);
+}
+
+/** The number written in s[from, to) in ASCII digits; -1 when a character is no digit. */
+function digitsAt(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 function fromParts(y: number, m: number, d: number, raw: string): Normalized<string> {

@@ -1,8 +1,8 @@
 // Sphere and cylinder in dioptres (DOMAIN.md "Values"): signed, two decimals, each with its own range.
 import type { Cell } from '../io/table.js';
 import { CYLINDER_MAX, CYLINDER_MIN, SPHERE_MAX, SPHERE_MIN } from '../vision/rules.js';
-import { compactValue, excelErrorProblem, isPlaceholder, shown } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { compactValue, excelErrorProblem, isPlaceholder, quickDecimal, shown } from './cellInput.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 import { roundTo } from './round.js';
 
 /** Sign, number, optional unit D / DS / DC; on upper-cased text. */
@@ -25,6 +25,22 @@ export function parseSphere(cell: Cell | undefined): Normalized<number> {
 
 export function parseCylinder(cell: Cell | undefined): Normalized<number> {
   return parseDioptre(cell, CYLINDER);
+}
+
+/** parseSphere's value for the common cells (a number, or text like "-1.25"), without a result object; SLOW otherwise. */
+export function quickSphere(cell: Cell): Quick<number> {
+  return quickDioptre(cell, SPHERE);
+}
+
+export function quickCylinder(cell: Cell): Quick<number> {
+  return quickDioptre(cell, CYLINDER);
+}
+
+function quickDioptre(cell: Cell, kind: DioptreKind): Quick<number> {
+  if (cell.t === 'n') return dioptreOf(cell.v, kind);
+  if (cell.t !== 's') return SLOW;
+  const v = quickDecimal(cell.v);
+  return v === SLOW ? SLOW : dioptreOf(v, kind);
 }
 
 function parseDioptre(cell: Cell | undefined, kind: DioptreKind): Normalized<number> {
@@ -55,9 +71,15 @@ function parseDioptre(cell: Cell | undefined, kind: DioptreKind): Normalized<num
 }
 
 function inRange(v: number, raw: string, kind: DioptreKind): Normalized<number> {
-  const r = roundTo(v, 2);
-  if (r >= kind.min && r <= kind.max) return ok(r);
+  const r = dioptreOf(v, kind);
+  if (r !== SLOW) return ok(r);
   return problem('INVALID_VALUE', `${kind.name}「${shown(raw)}」超出范围：${accepted(kind)}`);
+}
+
+/** The value rounded to two decimals, or SLOW when outside the kind's range. */
+function dioptreOf(v: number, kind: DioptreKind): number | typeof SLOW {
+  const r = roundTo(v, 2);
+  return r >= kind.min && r <= kind.max ? r : SLOW;
 }
 
 function accepted(kind: DioptreKind): string {
@@ -67,6 +89,24 @@ function accepted(kind: DioptreKind): string {
 /** Two decimals, sign written for positive values: "+0.50", "-1.25", "0.00". */
 export function formatDioptre(v: number | null): string {
   if (v === null) return '';
+  // Parsed values are whole hundredths: their texts are kept in a table instead of calling toFixed
+  // (a slow runtime call) for every cell, filled as values first appear.
+  const k = Math.round(v * 100);
+  if (k >= -TEXTS_SPAN && k <= TEXTS_SPAN && k / 100 === v) {
+    const i = k + TEXTS_SPAN;
+    let s = DIOPTRE_TEXTS[i]!;
+    if (s === '') s = DIOPTRE_TEXTS[i] = dioptreText(v);
+    return s;
+  }
+  return dioptreText(v);
+}
+
+function dioptreText(v: number): string {
   const s = roundTo(v, 2).toFixed(2);
   return v > 0 && s !== '0.00' ? `+${s}` : s;
 }
+
+/** Hundredths either side of zero with a table entry: ±40.00, past both ranges. */
+const TEXTS_SPAN = 4000;
+/** dioptreText(k / 100) at k + TEXTS_SPAN; '' until first needed ('' is no dioptre's text). */
+const DIOPTRE_TEXTS: string[] = new Array<string>(2 * TEXTS_SPAN + 1).fill('');

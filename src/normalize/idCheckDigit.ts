@@ -11,6 +11,16 @@ export function idCheckDigit(first17: string): string | null {
   return CHECK[sum % 11]!;
 }
 
+/**
+ * True when s[from + 17] is the check character of the 17 characters at s[from], which the caller
+ * has found to be ASCII digits: the 学籍号 quick path, without slices or a RegExp.
+ */
+export function checkDigitMatchesAt(s: string, from: number): boolean {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (s.charCodeAt(from + i) - 48) * WEIGHTS[i]!;
+  return CHECK.charCodeAt(sum % 11) === s.charCodeAt(from + 17);
+}
+
 /** True when an 18-character ID's last character is its correct check digit. */
 export function hasValidCheckDigit(id18: string): boolean {
   return id18.length === 18 && idCheckDigit(id18.slice(0, 17)) === id18[17];

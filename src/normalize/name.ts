@@ -1,7 +1,7 @@
 // 姓名: NFKC, middle dots unified, spaces collapsed. Applied to identity fields only.
 import type { Cell } from '../io/table.js';
-import { excelErrorProblem, isPlaceholder } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { excelErrorProblem, isCjkOnly, isPlaceholder } from './cellInput.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 import { cleanText } from './text.js';
 
 // Middle dots seen in minority names: U+00B7, U+30FB (and U+FF65 after NFKC), U+2022, U+2027, U+2219, U+22C5, U+0387, U+16EB.
@@ -34,4 +34,12 @@ export function parseName(cell: Cell | undefined): Normalized<string> {
       return isPlaceholder(name) ? EMPTY : ok(name);
     }
   }
+}
+
+/** parseName's value for a text cell, without a result object; SLOW for other cells. */
+export function quickName(cell: Cell): Quick<string> {
+  if (cell.t !== 's') return SLOW;
+  if (isCjkOnly(cell.v)) return cell.v; // the usual name, never a placeholder
+  const name = normalizeName(cell.v);
+  return isPlaceholder(name) ? null : name;
 }

@@ -1,7 +1,7 @@
 // Plain decimal numbers (axial length, IOP, keratometry).
 import type { Cell } from '../io/table.js';
-import { compactValue, excelErrorProblem, isPlaceholder, shown } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { compactValue, excelErrorProblem, isPlaceholder, quickDecimal, shown } from './cellInput.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const MINUS_LIKE = /[\u2212\u2013]/g;
@@ -29,6 +29,12 @@ export function parseNumber(cell: Cell | undefined): Normalized<number> {
       return ok(Number(t));
     }
   }
+}
+
+/** parseNumber's value for a number cell or a plain decimal text, without a result object; SLOW otherwise. */
+export function quickNumber(cell: Cell): Quick<number> {
+  if (cell.t === 'n') return cell.v;
+  return cell.t === 's' ? quickDecimal(cell.v) : SLOW;
 }
 
 export function formatNumber(v: number | null): string {

@@ -21,3 +21,13 @@ export function problem<T>(code: CellProblemCode, message: string): Normalized<T
 }
 
 export const EMPTY: Normalized<never> = { ok: true, value: null };
+
+/**
+ * A quick parser's answer for a cell it does not handle: an uncommon form or a problem, which the
+ * full parser then reads. Quick parsers exist because most cells are clean and in one of a few
+ * shapes, and a result object per cell (millions of them) costs more than parsing the cell.
+ */
+export const SLOW: unique symbol = Symbol('slow');
+
+/** A quick parser's answer: the value the full parser would give (null = empty), or SLOW. */
+export type Quick<T> = T | null | typeof SLOW;

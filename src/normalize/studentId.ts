@@ -3,7 +3,7 @@
 import type { Cell } from '../io/table.js';
 import { isValidYmd } from './calendar.js';
 import { compactValue, excelErrorProblem, isPlaceholder } from './cellInput.js';
-import { hasValidCheckDigit } from './idCheckDigit.js';
+import { checkDigitMatchesAt, hasValidCheckDigit } from './idCheckDigit.js';
 import {
   EXCEL_EXACT_LIMIT,
   damagedMessage,
@@ -16,7 +16,7 @@ import {
   survivingDigitsOfText,
   unwrapIdText,
 } from './idDamage.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 
 export type StudentIdKind = 'G' | 'J' | 'L';
 
@@ -43,6 +43,25 @@ export function normalizeStudentId(cell: Cell | undefined): Normalized<string> {
     case 's':
       return fromText(cell.v);
   }
+}
+
+/**
+ * normalizeStudentId's value for the usual cell, G + 18 ID characters with a right check digit
+ * (or J + 18), already upper-case and without spaces; SLOW for anything else.
+ */
+export function quickStudentId(cell: Cell): Quick<string> {
+  if (cell.t !== 's') return SLOW;
+  const s = cell.v;
+  if (s.length !== 19) return SLOW;
+  const kind = s.charCodeAt(0);
+  if (kind !== 0x47 /* G */ && kind !== 0x4a /* J */) return SLOW;
+  for (let i = 1; i < 18; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return SLOW;
+  }
+  const last = s.charCodeAt(18);
+  if ((last < 0x30 || last > 0x39) && last !== 0x58 /* X */) return SLOW;
+  return kind === 0x4a || checkDigitMatchesAt(s, 1) ? s : SLOW;
 }
 
 function fromText(raw: string): Normalized<string> {

@@ -3,20 +3,20 @@
 import type { Cell } from '../io/table.js';
 import type { ValueType } from '../templates/spec.js';
 import { type DateRange, birthDateRange, examDateRange } from '../vision/rules.js';
-import { formatAcuity, parseAcuity } from './acuity.js';
-import { formatAxis, parseAxis } from './axis.js';
+import { formatAcuity, parseAcuity, quickAcuity } from './acuity.js';
+import { formatAxis, parseAxis, quickAxis } from './axis.js';
 import { localToday } from './calendar.js';
-import { formatCode, padWidth, parseCode } from './code.js';
-import { formatDate, parseDate } from './date.js';
-import { formatDioptre, parseCylinder, parseSphere } from './dioptre.js';
+import { formatCode, padWidth, parseCode, quickCode } from './code.js';
+import { formatDate, parseDate, quickDate } from './date.js';
+import { formatDioptre, parseCylinder, parseSphere, quickCylinder, quickSphere } from './dioptre.js';
 import { normalizeIdCard } from './idCard.js';
-import { parseName } from './name.js';
-import { formatNumber, parseNumber } from './number.js';
-import { formatPlainText, parsePlainText } from './plainText.js';
-import type { Normalized } from './result.js';
-import { formatSex, parseSex, type SexCode } from './sex.js';
-import { normalizeStudentId } from './studentId.js';
-import { formatYesNo, parseYesNo } from './yesNo.js';
+import { parseName, quickName } from './name.js';
+import { formatNumber, parseNumber, quickNumber } from './number.js';
+import { formatPlainText, parsePlainText, quickPlainText } from './plainText.js';
+import { SLOW, type Normalized, type Quick } from './result.js';
+import { formatSex, parseSex, quickSex, type SexCode } from './sex.js';
+import { normalizeStudentId, quickStudentId } from './studentId.js';
+import { formatYesNo, parseYesNo, quickYesNo } from './yesNo.js';
 
 /** What a parser or formatter needs to know about its column (a ColumnSpec satisfies it). */
 export interface ValueColumn {
@@ -28,42 +28,61 @@ export interface ValueColumn {
 
 export interface ValueTypeHandler {
   parse(cell: Cell | undefined, column: ValueColumn): Normalized<unknown>;
+  /**
+   * parse's value for the cells most sheets hold, without building a result object: exactly the
+   * value parse gives, or SLOW when the cell needs parse (an uncommon form, or a problem).
+   */
+  quick(cell: Cell, column: ValueColumn): Quick<unknown>;
   /** null/undefined write as ""; a value of the wrong kind is a programming error and throws. */
   format(value: unknown, column: ValueColumn): string;
 }
 
 export const VALUE_TYPE_HANDLERS: Record<ValueType, ValueTypeHandler> = {
-  text: { parse: (cell) => parsePlainText(cell), format: (v) => formatPlainText(asString(v)) },
+  text: { parse: (cell) => parsePlainText(cell), quick: (cell) => quickPlainText(cell), format: (v) => formatPlainText(asString(v)) },
   code: {
     parse: (cell, col) => parseCode(cell, padWidth(col.format)),
+    quick: (cell, col) => quickCode(cell, padWidth(col.format)),
     format: (v, col) => formatCode(asString(v), padWidth(col.format)),
   },
-  studentId: { parse: (cell) => normalizeStudentId(cell), format: (v) => formatPlainText(asString(v)) },
-  idCard: { parse: (cell) => normalizeIdCard(cell), format: (v) => formatPlainText(asString(v)) },
-  name: { parse: (cell) => parseName(cell), format: (v) => formatPlainText(asString(v)) },
+  studentId: {
+    parse: (cell) => normalizeStudentId(cell),
+    quick: (cell) => quickStudentId(cell),
+    format: (v) => formatPlainText(asString(v)),
+  },
+  idCard: { parse: (cell) => normalizeIdCard(cell), quick: () => SLOW, format: (v) => formatPlainText(asString(v)) },
+  name: { parse: (cell) => parseName(cell), quick: (cell) => quickName(cell), format: (v) => formatPlainText(asString(v)) },
   sex: {
     parse: (cell) => parseSex(cell),
+    quick: (cell) => quickSex(cell),
     format: (v, col) => formatSex(asSex(v), col.format === 'text' ? 'text' : 'code'),
   },
   date: {
     parse: (cell, col) => parseDate(cell, dateRangeFor(col.field)),
+    quick: (cell, col) => quickDate(cell, dateRangeFor(col.field)),
     format: (v, col) => (col.format === 'iso' ? formatPlainText(asString(v)) : formatDate(asString(v))),
   },
-  acuity: { parse: (cell) => parseAcuity(cell), format: (v) => formatAcuity(asNumber(v)) },
+  acuity: { parse: (cell) => parseAcuity(cell), quick: (cell) => quickAcuity(cell), format: (v) => formatAcuity(asNumber(v)) },
   dioptre: {
     parse: (cell, col) => (col.field.endsWith('Cylinder') ? parseCylinder(cell) : parseSphere(cell)),
+    quick: (cell, col) => (col.field.endsWith('Cylinder') ? quickCylinder(cell) : quickSphere(cell)),
     format: (v) => formatDioptre(asNumber(v)),
   },
-  axis: { parse: (cell) => parseAxis(cell), format: (v) => formatAxis(asNumber(v)) },
+  axis: { parse: (cell) => parseAxis(cell), quick: (cell) => quickAxis(cell), format: (v) => formatAxis(asNumber(v)) },
   yesNo: {
     parse: (cell) => parseYesNo(cell),
+    quick: (cell) => quickYesNo(cell),
     format: (v, col) => formatYesNo(asBoolean(v), col.format === 'code' ? 'code' : 'text'),
   },
-  number: { parse: (cell) => parseNumber(cell), format: (v) => formatNumber(asNumber(v)) },
+  number: { parse: (cell) => parseNumber(cell), quick: (cell) => quickNumber(cell), format: (v) => formatNumber(asNumber(v)) },
 };
 
 export function parseValue(type: ValueType, cell: Cell | undefined, column: ValueColumn): Normalized<unknown> {
   return VALUE_TYPE_HANDLERS[type].parse(cell, column);
+}
+
+/** parseValue's value without a result object, or SLOW: then call parseValue (see ValueTypeHandler.quick). */
+export function quickValue(type: ValueType, cell: Cell | undefined, column: ValueColumn): Quick<unknown> {
+  return cell === undefined ? null : VALUE_TYPE_HANDLERS[type].quick(cell, column);
 }
 
 export function formatValue(type: ValueType, value: unknown, column: ValueColumn): string {

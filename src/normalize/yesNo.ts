@@ -1,7 +1,7 @@
 // 是/否 columns (OK-lens wearer and similar flags).
 import type { Cell } from '../io/table.js';
 import { compactValue, excelErrorProblem, isPlaceholder, shown } from './cellInput.js';
-import { EMPTY, ok, problem, type Normalized } from './result.js';
+import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 
 const YES: Normalized<boolean> = ok(true);
 const NO: Normalized<boolean> = ok(false);
@@ -33,6 +33,13 @@ export function parseYesNo(cell: Cell | undefined): Normalized<boolean> {
       return SPELLINGS.get(t.toLowerCase()) ?? problem('INVALID_VALUE', `「${shown(cell.v)}」不是是/否：${ACCEPTED}`);
     }
   }
+}
+
+/** parseYesNo's value for a text cell spelled exactly as listed, without a result object; SLOW otherwise. */
+export function quickYesNo(cell: Cell): Quick<boolean> {
+  if (cell.t !== 's') return SLOW;
+  const direct = SPELLINGS.get(cell.v);
+  return direct !== undefined && direct.ok ? direct.value : SLOW;
 }
 
 /** 'text' writes 是/否 (default), 'code' writes 1/0. */

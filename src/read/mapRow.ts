@@ -2,8 +2,8 @@
 import { a1 } from '../io/a1.js';
 import { cellText, type Row } from '../io/table.js';
 import type { FieldName } from '../model/record.js';
-import { parseValue } from '../normalize/valueTypes.js';
-import type { CellProblemCode } from '../normalize/result.js';
+import { SLOW, type CellProblemCode } from '../normalize/result.js';
+import { parseValue, quickValue } from '../normalize/valueTypes.js';
 import type { MappedColumn } from '../templates/headerMatch.js';
 
 export interface CellProblem {
@@ -37,9 +37,14 @@ export function mapRow(row: Row, columns: readonly MappedColumn[]): MappedRow {
   for (const col of columns) {
     const field = col.spec.field as FieldName;
     const cell = row.cells[col.index];
-    if (cell !== undefined && (cell.t !== 's' || cell.v.trim() !== '')) empty = false;
+    if (empty && cell !== undefined && (cell.t !== 's' || cell.v.trim() !== '')) empty = false;
     // Cell text is built only where someone will read it: the 学籍号 and cells that fail to parse.
     if (field === 'studentId') raw[field] = cellText(cell).trim();
+    const quick = quickValue(col.spec.type, cell, col.spec);
+    if (quick !== SLOW) {
+      values[field] = quick;
+      continue;
+    }
     const r = parseValue(col.spec.type, cell, col.spec);
     if (r.ok) {
       values[field] = r.value;
