@@ -2,8 +2,10 @@
 // to its visible characters; phonetic guides (<rPh>, pinyin or furigana
 // annotations) are not part of the visible text and are skipped. The parser
 // works on the inflated bytes, so a character split between two chunks needs no
-// care: the bytes are joined before anything decodes them.
-import { SharedStrings } from './sharedStrings.js';
+// care: the bytes are joined before anything decodes them. The text is handed
+// to a SharedStringsBuilder a segment at a time (cut between strings), so the
+// parser holds one segment, not the whole table.
+import { SharedStringsBuilder, type SharedStrings, type SharedStringsLimits } from './sharedStrings.js';
 import { bytesAre, findByte, skipSpecial } from './sheetTokens.js';
 import { utf8Bytes } from './utf8Chunks.js';
 import { MAX_PENDING_CHARS, XmlStructureError } from './xmlScan.js';
@@ -16,10 +18,14 @@ import type { ZipEntry, ZipReader } from './zipReader.js';
  * "_xHHHH_" escape is decoded once at its end and stored decoded.
  */
 export class SharedStringsParser {
+  private readonly builder: SharedStringsBuilder;
+  /** The current segment's text; offsets[i] is where its string i starts, relative to it. */
   private text: Buffer;
   private length = 0;
   private offsets = new Uint32Array(1024);
   private count = 0;
+  /** The segment is handed on once a string ends at or beyond this many bytes. */
+  private cutAt: number;
   private rest: Buffer | undefined;
   private inItem = false;
   private inText = false;
@@ -28,8 +34,11 @@ export class SharedStringsParser {
   private special = false;
 
   /** `sizeHint`: the part's uncompressed size, an upper bound for its text. */
-  constructor(sizeHint = 64 * 1024) {
-    this.text = Buffer.allocUnsafeSlow(Math.max(sizeHint, 1024));
+  constructor(sizeHint = 64 * 1024, limits?: Partial<SharedStringsLimits>) {
+    this.builder = new SharedStringsBuilder(limits);
+    this.cutAt = this.builder.segmentBytes;
+    // A segment plus the inflated chunk that completes it.
+    this.text = Buffer.allocUnsafeSlow(Math.max(Math.min(sizeHint, this.cutAt + 512 * 1024), 1024));
   }
 
   write(chunk: Buffer | string): void {
@@ -72,10 +81,17 @@ export class SharedStringsParser {
 
   /** The table. The parser is done after this. */
   finish(): SharedStrings {
-    const table = new SharedStrings(this.text, this.offsets, this.count);
+    this.cut();
     this.text = Buffer.alloc(0);
     this.offsets = new Uint32Array(1);
-    return table;
+    return this.builder.finish();
+  }
+
+  /** Drops what was read, removing any temp file. The parser is done after this. */
+  abort(): void {
+    this.builder.abort();
+    this.text = Buffer.alloc(0);
+    this.offsets = new Uint32Array(1);
   }
 
   /** Copies text up to the next '<' (or the end of the buffer); returns where it stopped. */
@@ -152,6 +168,15 @@ export class SharedStringsParser {
       this.offsets = grown;
     }
     this.offsets[++this.count] = this.length;
+    if (this.length >= this.cutAt) this.cut();
+  }
+
+  /** Hands the finished strings of the segment to the builder and starts the next one. */
+  private cut(): void {
+    this.builder.add(this.text, this.offsets, this.count);
+    this.count = 0;
+    this.length = 0;
+    this.cutAt = this.builder.segmentBytes;
   }
 
   /** Room for `more` bytes after the current text. */
@@ -164,9 +189,15 @@ export class SharedStringsParser {
   }
 }
 
-export async function readSharedStrings(zip: ZipReader, entry: ZipEntry): Promise<SharedStrings> {
-  const parser = new SharedStringsParser(entry.uncompressedSize);
-  // Every string is kept for the whole read: a bomb here would sit in memory, not pass through.
-  for await (const bytes of utf8Bytes(zip.stream(entry, { wholeInMemory: true }))) parser.write(bytes);
-  return parser.finish();
+/** The table; it may hold a temp file, which SharedStrings.close() removes. */
+export async function readSharedStrings(zip: ZipReader, entry: ZipEntry, limits?: Partial<SharedStringsLimits>): Promise<SharedStrings> {
+  const parser = new SharedStringsParser(entry.uncompressedSize, limits);
+  try {
+    // Every string is kept for the whole read: a bomb here would fill the disk, if not memory.
+    for await (const bytes of utf8Bytes(zip.stream(entry, { wholeInMemory: true }))) parser.write(bytes);
+    return parser.finish();
+  } catch (err) {
+    parser.abort();
+    throw err;
+  }
 }

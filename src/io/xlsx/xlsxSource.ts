@@ -1,12 +1,14 @@
 // Opens one worksheet of an .xlsx as a SheetSource. Everything except the
 // worksheet itself (workbook, shared strings, styles) is read up front and the
 // file is closed again; rows() reopens it, so a caller that never iterates, or
-// stops early, leaves no file descriptor behind.
+// stops early, leaves no file descriptor behind. A large shared-string table
+// keeps part of its text in a temp file from open until the rows have been read
+// (or the reading stopped or failed).
 import { ShiliError } from '../../errors.js';
 import { rowsOf, type MergeRange, type Row, type SheetInfo, type SheetSource } from '../table.js';
 import { sheetNotFound, xlsxCorrupt, xlsxNoSheet } from '../readErrors.js';
 import { findPart, readPartText } from './packageParts.js';
-import { SharedStrings } from './sharedStrings.js';
+import { SharedStrings, type SharedStringsLimits } from './sharedStrings.js';
 import { readSharedStrings } from './sharedStringsParser.js';
 import { SheetParser, type SheetContext } from './sheetParser.js';
 import { parseDateStyles } from './styles.js';
@@ -18,6 +20,8 @@ export interface XlsxOpenOptions {
   /** Sheet name, or 0-based index among the worksheets listSheets returns. Default: first visible. */
   sheet?: string | number;
   limits?: Partial<ZipLimits>;
+  /** How much of the shared-string table stays in memory (tests make it tiny). */
+  sharedStrings?: Partial<SharedStringsLimits>;
 }
 
 /**
@@ -41,6 +45,7 @@ export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions
   const zip = await ZipReader.open(path, file, opts.limits);
   let ctx: SheetContext;
   let part: string;
+  let sharedStrings: SharedStrings | undefined;
   try {
     const info = await readWorkbookInfo(zip);
     const sheet = pickSheet(worksheets(info.sheets), opts.sheet, file, info.sheets);
@@ -50,22 +55,24 @@ export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions
     part = sheet.part;
     const sstEntry = info.sharedStringsPart === undefined ? undefined : findPart(zip, info.sharedStringsPart);
     const stylesXml = info.stylesPart === undefined ? undefined : await readPartText(zip, info.stylesPart);
-    ctx = {
-      file,
-      sheet: sheet.name,
-      sharedStrings: sstEntry ? await readSharedStrings(zip, sstEntry) : SharedStrings.of([]),
-      dateStyles: stylesXml === undefined ? [] : parseDateStyles(stylesXml),
-      date1904: info.date1904,
-    };
+    const dateStyles = stylesXml === undefined ? [] : parseDateStyles(stylesXml);
+    // Last: nothing may fail after the table (and its temp file) exists but before rows() owns it.
+    sharedStrings = sstEntry ? await readSharedStrings(zip, sstEntry, opts.sharedStrings) : SharedStrings.of([]);
+    ctx = { file, sheet: sheet.name, sharedStrings, dateStyles, date1904: info.date1904 };
   } finally {
-    await zip.close();
+    try {
+      await zip.close();
+    } catch (err) {
+      sharedStrings?.close();
+      throw err;
+    }
   }
 
   let merges: MergeRange[] = [];
   const rowBatches = (): AsyncIterable<Row[]> => {
     const parser = new SheetParser(ctx);
     merges = parser.merges;
-    return readRowBatches(path, file, part, parser, opts.limits, ctx.sheet);
+    return readRowBatches(path, file, part, parser, opts.limits, ctx);
   };
   return {
     file,
@@ -84,10 +91,11 @@ async function* readRowBatches(
   part: string,
   parser: SheetParser,
   limits: Partial<ZipLimits> | undefined,
-  sheet: string,
+  { sheet, sharedStrings }: SheetContext,
 ): AsyncGenerator<Row[]> {
-  const zip = await ZipReader.open(path, file, limits);
+  let zip: ZipReader | undefined;
   try {
+    zip = await ZipReader.open(path, file, limits);
     const entry = findPart(zip, part);
     if (!entry) throw xlsxCorrupt(file, `找不到“${part}”`);
     for await (const bytes of utf8Bytes(zip.stream(entry))) {
@@ -104,7 +112,9 @@ async function* readRowBatches(
     if (err instanceof ShiliError) err.location.sheet ??= sheet;
     throw err;
   } finally {
-    await zip.close();
+    // The rows are read once: the table's temp file goes with the end of the read, however it ends.
+    sharedStrings.close();
+    await zip?.close();
   }
 }
 
