@@ -143,14 +143,7 @@ export class SharedStrings {
   }
 
   private segmentOf(index: number): number {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.segmentFirst[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.segmentFirst, this.segments.length - 1, index);
   }
 }
 
@@ -407,13 +400,17 @@ class DiskSegments {
   }
 
   private segmentAt(pos: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 2;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.starts, this.starts.length - 2, pos);
   }
+}
+
+/** The last i in [0, hi] with sorted[i] <= x, by binary search (0 when there is none). */
+function lastAtMost(sorted: ArrayLike<number>, hi: number, x: number): number {
+  let lo = 0;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
