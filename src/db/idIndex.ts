@@ -1,6 +1,7 @@
 // The roster's 学籍号 held in memory for converts: membership, prefix ranges and last-4 groups
 // answered without a SQLite query per row, in 8 bytes a student (12 once candidates are asked for).
 import type Database from 'better-sqlite3';
+import { digitsAt } from '../normalize/digits.js';
 
 /*
  * A well-formed 学籍号 (G, J or L, 17 digits, then a digit or X) is two exact 32-bit numbers:
@@ -24,16 +25,6 @@ const PAGE = 20_000;
 // encode() writes here instead of allocating a pair per id.
 let keyHi = 0;
 let keyLo = 0;
-
-function digitsAt(id: string, from: number, to: number): number {
-  let v = 0;
-  for (let i = from; i < to; i++) {
-    const d = id.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
 
 /** Sets keyHi/keyLo and returns true for a well-formed id; false for anything else. */
 function encode(id: string): boolean {

@@ -5,6 +5,7 @@ import { daysFromCivil, isoDate, isoFromDays, isValidYmd } from './calendar.js';
 import { excelErrorProblem, isCleanAscii, isPlaceholder, shown } from './cellInput.js';
 import { EMPTY, ok, problem, SLOW, type Normalized, type Quick } from './result.js';
 import { cleanText } from './text.js';
+import { digitsAt } from './digits.js';
 
 /** Excel 1900 system: serial 1 is 1900-01-01; serial 60 is the non-existent 1900-02-29 (Lotus bug). */
 const EXCEL_LEAP_BUG_SERIAL = 60;
@@ -133,17 +134,6 @@ function scanYmd(s: string): string | typeof SLOW {
   const d = digitsAt(s, monthEnd + 1, dayEnd);
   if (!isValidYmd(y, m, d)) return SLOW;
   return n === 10 && sep === 0x2d ? s : isoDate(y, m, d);
-}
-
-/** The number written in s[from, to) in ASCII digits; -1 when a character is no digit. */
-function digitsAt(s: string, from: number, to: number): number {
-  let v = 0;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
 }
 
 function fromParts(y: number, m: number, d: number, raw: string): Normalized<string> {
