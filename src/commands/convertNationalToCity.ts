@@ -55,9 +55,7 @@ async function run(files: string[], o: Opts): Promise<ExitCode> {
     examDate = d.value;
   }
   assertDistinctOutputs(files, o.out);
-  // Checked here too, so that a bad template file is reported before anything else is opened.
-  resolveTemplate('beijing-city', o.templateFile);
-  const open = { dbPath: dbPath(o), templateFile: o.templateFile };
+  const open = { dbPath: dbPath(o), cityTemplate: resolveTemplate('beijing-city', o.templateFile) };
   let thread = await ConvertThread.open(open);
   try {
     let exit: ExitCode = ExitCode.ok;

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { ShiliError, UsageError } from '../errors.js';
 import { WorkerCleanups, type CleanupChannel } from '../io/cleanup.js';
 import { fromWire, type WireError } from '../threads/wire.js';
+import type { TemplateSpec } from '../templates/spec.js';
 import type { ConvertOptions, ConvertSummary } from './nationalToCity.js';
 
 /**
@@ -32,7 +33,8 @@ export type ThreadConvertOptions = Omit<ConvertOptions, 'roster' | 'cityTemplate
 
 export interface ConvertWorkerData {
   dbPath: string;
-  templateFile: string | undefined;
+  /** Tier 2's layout, resolved by the command (plain data, cloned to the worker). */
+  cityTemplate: TemplateSpec;
   cleanup: CleanupChannel;
 }
 

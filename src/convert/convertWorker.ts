@@ -8,7 +8,6 @@ import { openDatabase } from '../db/open.js';
 import { RosterStore } from '../db/roster.js';
 import { ShiliError } from '../errors.js';
 import { forwardCleanups } from '../io/cleanup.js';
-import { resolveTemplate } from '../templates/registry.js';
 import { toWire } from '../threads/wire.js';
 import { convertNationalToCity } from './nationalToCity.js';
 import type { ConvertReply, ConvertRequest, ConvertWorkerData } from './convertThread.js';
@@ -21,9 +20,7 @@ forwardCleanups(data.cleanup);
 
 let db: Database.Database | undefined;
 let roster: RosterStore | undefined;
-let city: ReturnType<typeof resolveTemplate> | undefined;
 try {
-  city = resolveTemplate('beijing-city', data.templateFile);
   db = openDatabase(data.dbPath, { mustExist: true });
   roster = new RosterStore(db);
   if (roster.count() === 0) {
@@ -43,7 +40,7 @@ port.on('message', (req: ConvertRequest) => {
   convertNationalToCity(req.file, {
     ...req.options,
     roster: roster!,
-    cityTemplate: city!,
+    cityTemplate: data.cityTemplate,
     onProgress: (rows) => send({ type: 'progress', rows }),
   }).then(
     (summary) => send({ type: 'done', summary }),

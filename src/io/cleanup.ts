@@ -45,7 +45,7 @@ function uninstall(): void {
 }
 
 /** Runs `fn` on SIGINT, SIGTERM or exit, unless the returned function is called first. */
-export function onCleanup(fn: Cleanup): () => void {
+function onCleanup(fn: Cleanup): () => void {
   cleanups.add(fn);
   install();
   return () => {
