@@ -8,6 +8,7 @@ import { nameKey } from '../normalize/name.js';
 import { damagedIdDigits } from '../normalize/studentId.js';
 import { mapRow, type MappedRow } from '../read/mapRow.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
+import { candidateQuery, likelyNeedsCandidates, type CandidatePrefetch } from './candidateSearch.js';
 import { EXAM_VALUE_FIELDS, type ClassifiedRow, type IdentityMatch, type IdState } from './classify.js';
 import { contentHash, DuplicateTracker } from './duplicates.js';
 import { Spill } from './spill.js';
@@ -31,7 +32,12 @@ export async function classifyRows(
   mapping: HeaderMapping,
   roster: RosterStore,
   upload: UploadLayout,
-  opts: { examDate?: string | undefined; onProgress?: ((n: number) => void) | undefined; skip?: ((r: Row) => boolean) | undefined },
+  opts: {
+    examDate?: string | undefined;
+    onProgress?: ((n: number) => void) | undefined;
+    skip?: ((r: Row) => boolean) | undefined;
+    candidates?: CandidatePrefetch | undefined;
+  },
 ): Promise<Pass1Result> {
   const result: Pass1Result = { rows: new Spill<ClassifiedRow>(), rowsRead: 0, noData: 0, hiddenRows: [], duplicates: new DuplicateTracker() };
   const idCol = mapping.byField.get('studentId')!;
@@ -70,6 +76,7 @@ export async function classifyRows(
       }
       const c = classify(row, known, roster, opts.examDate, b.damagedDigits, cellOf, hashOf);
       if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.rowNumber);
+      if (opts.candidates && likelyNeedsCandidates(c)) opts.candidates.ask(c.rowNumber, candidateQuery(c));
       result.rows.push(c);
     }
     batch = [];

@@ -9,6 +9,7 @@ import { RosterStore } from '../db/roster.js';
 import { ShiliError } from '../errors.js';
 import { forwardCleanups } from '../io/cleanup.js';
 import { toWire } from '../threads/wire.js';
+import { CandidateThread } from './candidateSearch.js';
 import { convertNationalToCity } from './nationalToCity.js';
 import type { ConvertReply, ConvertRequest, ConvertWorkerData } from './convertThread.js';
 
@@ -31,10 +32,12 @@ try {
   send({ type: 'failed', error: toWire(err) });
 }
 
+const candidateThread = new CandidateThread(data.dbPath);
+
 port.on('message', (req: ConvertRequest) => {
   if (req.op === 'close') {
     db?.close();
-    port.close();
+    void candidateThread.close().finally(() => port.close());
     return;
   }
   convertNationalToCity(req.file, {
@@ -42,6 +45,7 @@ port.on('message', (req: ConvertRequest) => {
     roster: roster!,
     cityTemplate: data.cityTemplate,
     onProgress: (rows) => send({ type: 'progress', rows }),
+    candidates: candidateThread.prefetch(),
   }).then(
     (summary) => send({ type: 'done', summary }),
     (err: unknown) => send({ type: 'failed', error: toWire(err) }),

@@ -9,6 +9,7 @@ import { OutputSet } from '../io/outputFile.js';
 import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
 import { getTemplate } from '../templates/registry.js';
 import type { TemplateSpec } from '../templates/spec.js';
+import type { CandidatePrefetch } from './candidateSearch.js';
 import { classifyRows } from './classifyRows.js';
 import { decide, EXAM_VALUE_FIELDS, type ClassifiedRow } from './classify.js';
 import { cleanCells, type CleanLine } from './spill.js';
@@ -31,6 +32,8 @@ export interface ConvertOptions {
   /** Layout for tier 2; the bundled provisional beijing-city unless --template-file. */
   cityTemplate?: TemplateSpec;
   onProgress?: (rowsRead: number) => void;
+  /** Searches the candidates of unmatched rows elsewhere during pass 1 (candidateSearch.ts); optional. */
+  candidates?: CandidatePrefetch;
 }
 
 export interface ConvertSummary {
@@ -68,11 +71,21 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   const upload = new UploadLayout(mapping);
   // A whole file is about to be matched: hold the roster's ids in memory from the first row.
   opts.roster.loadIdIndex();
-  const pass1 = await classifyRows(layout.dataRowBatches, mapping, opts.roster, upload, {
-    examDate: opts.examDate,
-    onProgress: opts.onProgress,
-    skip: (r) => isRepeatedHeader(r, mapping),
-  });
+  let pass1;
+  let prefetched;
+  try {
+    pass1 = await classifyRows(layout.dataRowBatches, mapping, opts.roster, upload, {
+      examDate: opts.examDate,
+      onProgress: opts.onProgress,
+      skip: (r) => isRepeatedHeader(r, mapping),
+      candidates: opts.candidates,
+    });
+    prefetched = await opts.candidates?.done();
+  } catch (err) {
+    pass1?.rows.dispose();
+    opts.candidates?.dispose();
+    throw err;
+  }
 
   const summary: ConvertSummary = {
     input,
@@ -89,7 +102,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   };
 
   const outputs = new OutputSet({ force: opts.force });
-  const writers = new TierWriters(outputs, finals, input, mapping, upload, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
+  const writers = new TierWriters(outputs, finals, input, mapping, upload, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster, prefetched);
   try {
     // Merges are known only once the whole sheet has been read (they follow the data in the file).
     const merged = mergedValueCells(layout.source.merges(), mapping);
@@ -139,6 +152,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
     throw err;
   } finally {
     pass1.rows.dispose();
+    opts.candidates?.dispose();
   }
   return summary;
 }

@@ -53,6 +53,11 @@ export class Spill<T> {
     this.append(JSON.stringify(item) + '\n');
   }
 
+  /** An item already as JSON (an object, so "{…}", on one line): read back like push(JSON.parse(json)). */
+  pushJson(json: string): void {
+    this.append(json + '\n');
+  }
+
   /** A clean row; `asJson` builds the JSON form for the rare row whose texts cannot be split safely. */
   pushClean(rowNumber: number, studentId: string, cells: readonly string[], asJson: () => T): void {
     // No cells would read back as one empty cell: JSON keeps that (never seen) case exact.

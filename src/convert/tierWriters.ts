@@ -5,13 +5,13 @@ import type { RosterStore } from '../db/roster.js';
 import type { OutputSet } from '../io/outputFile.js';
 import { XlsxWriter, type ColumnDef } from '../io/xlsx/writer.js';
 import type { FieldName, Student } from '../model/record.js';
-import { nameKey } from '../normalize/name.js';
 import { formatValue } from '../normalize/valueTypes.js';
 import type { HeaderMapping, MappedColumn } from '../templates/headerMatch.js';
 import type { ColumnSpec, TemplateSpec } from '../templates/spec.js';
 import type { ClassifiedRow } from './classify.js';
 import type { CleanLine } from './spill.js';
 import type { UploadLayout } from './uploadRow.js';
+import { candidateQuery, CANDIDATE_LIMIT } from './candidateSearch.js';
 import { UNMATCHED_COLUMNS, unmatchedRow, type Candidate } from './errorWorkbook.js';
 import type { OutputKind } from './outputs.js';
 import type { RowReason } from './reasons.js';
@@ -37,6 +37,8 @@ export class TierWriters {
     private readonly uploadLayout: UploadLayout,
     private readonly city: TemplateSpec,
     private readonly roster: RosterStore,
+    /** Candidates searched during pass 1 (candidateSearch.ts), by row number, asked in row order. */
+    private readonly prefetched?: (rowNumber: number) => Candidate[] | undefined,
   ) {
     this.specOf = new Map(mapping.columns.map((c) => [c.spec.field as FieldName, c.spec]));
     this.vision = mapping.columns.filter((c) => !['studentId', 'name', 'sex', 'birthDate', 'className'].includes(c.spec.field));
@@ -117,24 +119,8 @@ export class TierWriters {
       return col && value !== null && value !== undefined ? formatValue(col.type, value, col) : c.raw[f] || null;
     };
     // A row of a known student (a bad value, a conflicting duplicate) needs no candidates; searching costs ~0.3 ms.
-    const candidates = c.inRoster ? [] : this.candidates(c);
+    const candidates = c.inRoster ? [] : (this.prefetched?.(c.rowNumber) ?? this.roster.candidates(candidateQuery(c), CANDIDATE_LIMIT));
     await w.writeRow([...unmatchedRow(c, reasons, candidates, show), ...this.vision.map((v) => show(v.spec.field as FieldName))]);
-  }
-
-  private candidates(c: Row): Candidate[] {
-    const v = c.values;
-    const name = typeof v.name === 'string' ? v.name : undefined;
-    return this.roster.candidates(
-      {
-        ...(c.studentId ? { studentId: c.studentId } : {}),
-        ...(c.damagedDigits ? { damagedDigits: c.damagedDigits } : {}),
-        ...(name ? { nameKey: nameKey(name) } : {}),
-        ...(typeof v.birthDate === 'string' ? { birthDate: v.birthDate } : {}),
-        ...(v.sex === '1' || v.sex === '2' ? { sex: v.sex } : {}),
-        ...(typeof v.className === 'string' ? { className: v.className } : {}),
-      },
-      3,
-    );
   }
 
   /** Closes every workbook that was started; returns the final paths they will have after commit. */
