@@ -100,16 +100,22 @@ export class CandidateServer {
 
 type Parked = { r: number; c: Candidate[] };
 
+/**
+ * Request ids, unique across files: answers to a file that failed can still arrive while the next
+ * file's prefetch waits, and must not be taken for its own.
+ */
+let nextRequestId = 0;
+
 /** The conversion thread's side, for one file. */
 export class CandidatePrefetch {
   #rows: number[] = [];
   #queries: CandidateQuery[] = [];
   /** Row numbers of each request sent and not yet answered, by request id. */
   readonly #waiting = new Map<number, number[]>();
-  #nextId = 0;
   #spill: Spill<Parked> | undefined;
   #drained: (() => void) | undefined;
   #failed = false;
+  #disposed = false;
 
   constructor(private readonly post: (req: CandidateRequest) => void) {}
 
@@ -124,7 +130,7 @@ export class CandidatePrefetch {
   /** An answer from the candidate thread (answers arrive in the order of the requests). */
   receive(a: CandidateAnswer): void {
     const rows = this.#waiting.get(a.id);
-    if (!rows) return;
+    if (!rows || this.#disposed) return;
     this.#waiting.delete(a.id);
     if (a.answers === null) this.#failed = true;
     else {
@@ -159,12 +165,13 @@ export class CandidatePrefetch {
   }
 
   dispose(): void {
+    this.#disposed = true;
     this.#spill?.dispose();
     this.#spill = undefined;
   }
 
   #send(): void {
-    const id = this.#nextId++;
+    const id = nextRequestId++;
     this.#waiting.set(id, this.#rows);
     this.post({ type: 'candidates', id, queries: this.#queries });
     this.#rows = [];

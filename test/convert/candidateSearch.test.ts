@@ -136,6 +136,25 @@ describe('CandidatePrefetch', () => {
     p.dispose();
   });
 
+  it('takes no answer meant for an earlier file, and none once disposed', async () => {
+    const sent: CandidateRequest[] = [];
+    const failed = new CandidatePrefetch((req) => sent.push(req));
+    failed.ask(7, { studentId: 'G7' });
+    void failed.done();
+    failed.dispose();
+    const next = new CandidatePrefetch((req) => sent.push(req));
+    next.ask(7, { studentId: 'G7' });
+    const done = next.done();
+    const [old, mine] = sent;
+    expect(old!.id).not.toBe(mine!.id);
+    failed.receive({ op: 'candidates', id: old!.id, answers: ['[]'] });
+    // The earlier file's answer, delivered to the current prefetch as the candidate thread does.
+    next.receive({ op: 'candidates', id: old!.id, answers: [JSON.stringify(cand('OLD'))] });
+    next.receive({ op: 'candidates', id: mine!.id, answers: [JSON.stringify(cand('NEW'))] });
+    expect((await done)(7)).toEqual(cand('NEW'));
+    next.dispose();
+  });
+
   it('sends full batches while pass 1 goes on, and stops waiting when the thread fails', async () => {
     const sent: CandidateRequest[] = [];
     const p = new CandidatePrefetch((req) => sent.push(req));
