@@ -49,7 +49,9 @@ export function likelyNeedsCandidates(c: ClassifiedRow): boolean {
   return !c.inRoster && (c.identity.kind !== 'unique' || c.valueReasons.length > 0);
 }
 
-/** Conversion thread → main thread. */
+/** Conversion thread → candidate thread. */
+export type CandidateThreadMessage = CandidateRequest | { type: 'close' };
+
 export interface CandidateRequest {
   type: 'candidates';
   id: number;
@@ -201,11 +203,18 @@ export class CandidateThread {
     return p;
   }
 
+  /**
+   * Ends the thread after it has closed its connection: call before closing the conversion's own,
+   * so the last connection to close is a writer, which removes the -wal and -shm files.
+   */
   async close(): Promise<void> {
     const w = this.#worker;
     this.#worker = undefined;
     this.#dead = true;
-    if (w) await w.terminate();
+    if (!w) return;
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.postMessage({ type: 'close' } satisfies CandidateThreadMessage);
+    await exited;
   }
 
   #post(req: CandidateRequest): void {

@@ -36,8 +36,11 @@ const candidateThread = new CandidateThread(data.dbPath);
 
 port.on('message', (req: ConvertRequest) => {
   if (req.op === 'close') {
-    db?.close();
-    void candidateThread.close().finally(() => port.close());
+    // The candidate thread's read-only connection first: the last to close removes -wal and -shm.
+    void candidateThread.close().finally(() => {
+      db?.close();
+      port.close();
+    });
     return;
   }
   convertNationalToCity(req.file, {
