@@ -23,27 +23,40 @@ interface Probe {
   /** Every row read so far, in order: the search window and the rest of the batch it ended in. */
   head: Row[];
   mapping: HeaderMapping | null;
+  /** The header of refuse.spec (see openLayout) in the same rows, when one was asked for. */
+  refused?: HeaderMapping | null;
 }
 
-async function probe(path: string, spec: TemplateSpec, opts: OpenOptions): Promise<Probe> {
+/**
+ * Opens one sheet and looks for the header of each spec in its first rows. One read serves every
+ * spec: opening an .xlsx reads its whole shared-string table, so a second probe would read it again.
+ */
+async function probe(path: string, specs: readonly TemplateSpec[], opts: OpenOptions): Promise<Probe & { mappings: (HeaderMapping | null)[] }> {
   const source = await openTable(path, opts);
   const iterator = source.rowBatches()[Symbol.asyncIterator]();
   const head: Row[] = [];
   // The header is searched in the window plus the header band; rows are numbered, so the window ends once past them.
-  const size = spec.headerSearchRows + spec.headerRows;
-  let window = -1;
-  while (window < 0) {
+  const sizes = specs.map((spec) => spec.headerSearchRows + spec.headerRows);
+  const windows = specs.map(() => -1);
+  let open = specs.length;
+  while (open > 0) {
     const next = await iterator.next();
     if (next.done) {
-      window = head.length;
+      for (let k = 0; k < windows.length; k++) if (windows[k]! < 0) windows[k] = head.length;
       break;
     }
     for (const row of next.value) {
       head.push(row);
-      if (window < 0 && (head.length >= size || row.rowNumber >= size)) window = head.length;
+      for (let k = 0; k < windows.length; k++) {
+        if (windows[k]! < 0 && (head.length >= sizes[k]! || row.rowNumber >= sizes[k]!)) {
+          windows[k] = head.length;
+          open--;
+        }
+      }
     }
   }
-  return { source, iterator, head, mapping: window > 0 ? findHeader(head.slice(0, window), spec) : null };
+  const mappings = specs.map((spec, k) => (windows[k]! > 0 ? findHeader(head.slice(0, windows[k]), spec) : null));
+  return { source, iterator, head, mapping: mappings[0]!, mappings };
 }
 
 /** Rows looked at when no header is found where it should be, to tell the user where it is. */
@@ -73,13 +86,23 @@ function expectedHeaders(spec: TemplateSpec): string {
   return shown.join('、');
 }
 
-function isComplete(p: Probe): boolean {
+function isComplete(p: Pick<Probe, 'mapping'>): boolean {
   return !!p.mapping && p.mapping.missingRequired.length === 0 && p.mapping.missingGroups.length === 0;
+}
+
+/** A layout the file must not have: openLayout throws `error` when the file would open as `spec`. */
+export interface RefusedLayout {
+  spec: TemplateSpec;
+  error: (sheet: string) => ShiliError;
 }
 
 /**
  * Open `path` as layout `spec`. With opts.sheet the named sheet is used; otherwise the first visible
  * sheet whose header matches the layout (title rows above the header are fine).
+ *
+ * With `refuse`, first throws refuse.error when openLayout(path, refuse.spec, opts) would succeed
+ * (a complete refuse.spec header without duplicate columns on the sheet it would choose), from the
+ * same reads of the file: each sheet is opened once for both layouts.
  */
 export async function openLayout(
   path: string,
@@ -87,32 +110,62 @@ export async function openLayout(
   opts: OpenOptions = {},
   /** Required columns the caller can do without (convert takes 体检日期 from --exam-date). */
   allowMissing: readonly string[] = [],
+  refuse?: RefusedLayout,
 ): Promise<OpenedLayout> {
   if (allowMissing.length) {
     spec = { ...spec, columns: spec.columns.map((c) => (allowMissing.includes(c.field) ? { ...c, required: false } : c)) };
   }
+  const specs = refuse ? [spec, refuse.spec] : [spec];
+  const look = async (sheet: string | undefined): Promise<Probe> => {
+    const p = await probe(path, specs, sheet === undefined ? opts : { ...opts, sheet });
+    return refuse ? { ...p, refused: p.mappings[1]! } : p;
+  };
   let chosen: Probe | undefined;
+  // The first sheet, in the same order, on which refuse.spec's header is complete: the sheet
+  // openLayout(path, refuse.spec) would choose. Only whether it exists and how it maps matter.
+  let refusedOn: Probe | undefined;
   if (opts.sheet !== undefined) {
-    chosen = await probe(path, spec, opts);
+    chosen = await look(undefined);
+    if (refuse && isComplete({ mapping: chosen.refused ?? null })) refusedOn = chosen;
   } else {
     const sheets = await listSheets(path);
     const order = [...sheets.filter((s) => !s.hidden), ...sheets.filter((s) => s.hidden)];
     let best: Probe | undefined;
-    for (const s of order) {
-      const p = await probe(path, spec, { ...opts, sheet: s.name });
-      if (isComplete(p)) {
-        chosen = p;
-        break;
+    let refuseSettled = !refuse;
+    try {
+      for (const s of order) {
+        if (chosen && refuseSettled) break;
+        const p = await look(s.name);
+        if (!refuseSettled && isComplete({ mapping: p.refused ?? null })) {
+          refusedOn = p;
+          refuseSettled = true;
+        }
+        if (chosen) {
+          await p.iterator.return?.();
+          continue;
+        }
+        if (isComplete(p)) {
+          chosen = p;
+          continue;
+        }
+        if (!best || (p.mapping && (!best.mapping || coverage(p.mapping) > coverage(best.mapping)))) {
+          await best?.iterator.return?.();
+          best = p;
+        } else {
+          await p.iterator.return?.();
+        }
       }
-      if (!best || (p.mapping && (!best.mapping || coverage(p.mapping) > coverage(best.mapping)))) {
-        await best?.iterator.return?.();
-        best = p;
-      } else {
-        await p.iterator.return?.();
-      }
+    } catch (err) {
+      await chosen?.iterator.return?.();
+      await best?.iterator.return?.();
+      throw err;
     }
     if (chosen) await best?.iterator.return?.();
     chosen ??= best;
+  }
+  if (refuse && refusedOn && refusedOn.refused!.duplicates.length === 0) {
+    await chosen?.iterator.return?.();
+    throw refuse.error(refusedOn.source.sheet);
   }
   if (!chosen) {
     // listSheets already refuses chart-only workbooks with their names; here the workbook has no sheet at all.

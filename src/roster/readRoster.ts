@@ -62,27 +62,20 @@ export interface RosterSource {
   open: OpenOptions;
 }
 
-/** Refuses a vision file and finds the roster's header: everything that can fail before the database is touched. */
+/**
+ * Refuses a vision file and finds the roster's header: everything that can fail before the database is touched.
+ *
+ * A national vision file has 学籍号 and 姓名 too, but its ids are exactly the ones still to be checked:
+ * importing it as a roster would make every row "match". Refused when it would open as one. Both
+ * headers are looked for in one read of each sheet (an .xlsx's shared strings are read on opening).
+ */
 export async function openRoster(src: RosterSource): Promise<OpenedLayout> {
-  await refuseVisionFile(src.file, src.open);
-  return openLayout(src.file, src.spec, src.open);
+  return openLayout(src.file, src.spec, src.open, [], { spec: getTemplate('national-vision'), error: (sheet) => visionFile(src.file, sheet) });
 }
 
-/**
- * A national vision file has 学籍号 and 姓名 too, but its ids are exactly the ones still to be checked:
- * importing it as a roster would make every row "match". Refuse it.
- */
-async function refuseVisionFile(file: string, open: OpenOptions): Promise<void> {
-  let vision;
-  try {
-    vision = await openLayout(file, getTemplate('national-vision'), open);
-  } catch (err) {
-    if (err instanceof ShiliError && err.code.startsWith('HEADER_')) return;
-    throw err;
-  }
-  await vision.close();
-  throw new ShiliError('WRONG_TEMPLATE', '这是视力数据表（有视力数据列），不是学生名单', {
-    location: { file, sheet: vision.source.sheet },
+function visionFile(file: string, sheet: string): ShiliError {
+  return new ShiliError('WRONG_TEMPLATE', '这是视力数据表（有视力数据列），不是学生名单', {
+    location: { file, sheet },
     hint: '学生名单请从学籍系统导出；要转换视力数据请用 shili convert national-to-city',
   });
 }

@@ -113,6 +113,27 @@ describe('roster import', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 300, added: 300, skipped: 0 });
   });
 
+  it('refuses a national vision file, naming its sheet, and creates no database', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('名单').addRow(['全国学籍号', '姓名']);
+    const vision = wb.addWorksheet('视力');
+    vision.addRow(['学籍号', '姓名', '性别', '右眼裸眼视力', '左眼裸眼视力']);
+    vision.addRow([id('11010120150101001'), '张三', '男', '5.0', '4.9']);
+    const d = tempDir();
+    const f = join(d, 'vision.xlsx');
+    await wb.xlsx.writeFile(f);
+    const r = await runShili(['roster', 'import', f, '--db', join(d, 'x.db'), '--json']);
+    expect(r.code).toBe(1);
+    const { error } = JSON.parse(r.stdout);
+    expect(error.code).toBe('WRONG_TEMPLATE');
+    expect(error.message).toContain('视力');
+    expect(existsSync(join(d, 'x.db'))).toBe(false);
+    // Told which sheet to read, the roster sheet alone is looked at: no longer refused (it has no students).
+    const named = await runShili(['roster', 'import', f, '--sheet', '名单', '--db', join(d, 'x.db'), '--json']);
+    expect(named.code).toBe(0);
+    expect(JSON.parse(named.stdout)).toMatchObject({ sheet: '名单', rows: 0, added: 0 });
+  });
+
   it('leaves no database behind when the roster file cannot be read', async () => {
     const d = tempDir();
     const r = await runShili(['roster', 'import', join(d, 'missing.xlsx'), '--db', join(d, 'x.db')]);
