@@ -106,6 +106,17 @@ describe('generator quirks', () => {
     expect(values(rows)).toEqual([['a', undefined, 3], [undefined, undefined, 1, 2], [9], [10]]);
   });
 
+  it('gives rows and cells with only the properties a literal would have, repeated values and all', async () => {
+    // Rows and cells are made by constructors (cellValues.ts says why): they must still look like plain data.
+    const body = Array.from({ length: 3 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>0</v></c><c r="B${i + 1}"><v>4.9</v></c><c r="C${i + 1}" t="inlineStr"><is><t>x</t></is></c></row>`).join('');
+    const rows = await readAll(tmp.file('plain-data.xlsx', buildXlsx({ sheets: [{ name: 'S', xml: worksheet(body) }], sharedStrings: ['张三'] })));
+    for (const row of rows) {
+      expect(Object.keys(row)).toEqual(['rowNumber', 'cells']);
+      expect(JSON.parse(JSON.stringify(row))).toEqual({ rowNumber: row.rowNumber, cells: [{ t: 's', v: '张三' }, { t: 'n', v: 4.9 }, { t: 's', v: 'x' }] });
+      expect(row.cells.map((c) => Object.keys(c!))).toEqual([['t', 'v'], ['t', 'v'], ['t', 'v']]);
+    }
+  });
+
   it('tolerates single quotes, spaces around =, attribute order, comments and t="d" ISO dates', async () => {
     const sheet = worksheet(
       `<!-- generated --><row r='1' ><c t='n' r = 'B1' ><v>7</v></c><c s="0" t="d" r="C1"><v>2024-09-01T12:00:00</v></c><c r="D1" t="d"><v>1900-01-01</v></c></row>`,

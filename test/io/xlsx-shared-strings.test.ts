@@ -72,12 +72,22 @@ describe('SharedStrings', () => {
     const table = SharedStrings.of(strings);
     const first = table.cell(1);
     expect(first).toEqual({ t: 's', v: 's1' });
-    expect(table.cell(1)).toBe(first);
+    // Kept from the second time on: a string asked for once is not held.
+    const kept = table.cell(1);
+    expect(kept).toEqual({ t: 's', v: 's1' });
+    expect(kept).not.toBe(first);
+    expect(table.cell(1)).toBe(kept);
     expect(table.cell(5)).toBeUndefined();
-    // 1 + 4096 and 1 + 8192 share a cache slot with 1.
+    // 1 + 4096 and 1 + 8192 share a cache slot with 1; passing through once, they leave it kept.
     expect(table.cell(4097)).toEqual({ t: 's', v: 's4097' });
     expect(table.cell(8193)).toEqual({ t: 's', v: 's8193' });
+    expect(table.cell(1)).toBe(kept);
+    // Asked for twice in a row, another string takes the slot over.
+    table.cell(4097);
+    const other = table.cell(4097);
+    expect(table.cell(4097)).toBe(other);
     expect(table.cell(1)).toEqual({ t: 's', v: 's1' });
+    expect(table.cell(1)).not.toBe(kept);
   });
 });
 

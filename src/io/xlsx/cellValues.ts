@@ -21,9 +21,30 @@ const DATE1904_OFFSET = 1462;
 
 /**
  * Number cells are cached like shared strings: a screening sheet repeats a few
- * hundred values (acuities, dioptres, axes, the exam date) millions of times.
+ * hundred values (acuities, dioptres, axes, the exam date) millions of times. As
+ * there, a value is kept from its second time in a row in its slot, so values
+ * that pass through (birthdays, numeric ids) do not stay alive for thousands of
+ * rows and lead the GC to move every row's cells to the old generation.
  */
 const NUMBER_SLOTS = 2048;
+
+/*
+ * Cells and rows are made with `new`, not as literals: V8 tracks the objects of a literal (its
+ * "allocation site") and, when those made while the header rows were still held all survived a
+ * GC, allocated every later one straight in the old generation, for the whole file, where each
+ * row's cells lived until a full GC. Objects made by a constructor are never placed that way.
+ */
+class SheetCell {
+  constructor(
+    readonly t: Cell['t'],
+    readonly v: string | number | boolean,
+  ) {}
+}
+
+/** A Cell of this type and value (the caller pairs them as the Cell type says). */
+export function newCell(t: Cell['t'], v: string | number | boolean): Cell {
+  return new SheetCell(t, v) as Cell;
+}
 
 export class CellValues {
   private readonly dateShift: number;
@@ -37,6 +58,8 @@ export class CellValues {
   }
 
   private readonly cachedNumber = new Float64Array(NUMBER_SLOTS).fill(NaN);
+  /** The value last asked for in each slot that is not cached there: seen once, not yet kept. */
+  private readonly seenNumber = new Float64Array(NUMBER_SLOTS).fill(NaN);
   private readonly cachedNumberCell: Cell[] = new Array<Cell>(NUMBER_SLOTS);
 
   /**
@@ -48,9 +71,13 @@ export class CellValues {
     // Dates and numbers in separate halves; -0 is left out, a cached 0 would lose its sign.
     const slot = (Math.imul((num * 100) | 0, 0x9e3779b1) >>> 22) | (date ? NUMBER_SLOTS >> 1 : 0);
     if (this.cachedNumber[slot] === num && (num !== 0 || 1 / num > 0)) return this.cachedNumberCell[slot]!;
-    const cell: Cell = date ? { t: 'd', v: num + this.dateShift } : { t: 'n', v: num };
-    this.cachedNumber[slot] = num;
-    this.cachedNumberCell[slot] = cell;
+    const cell: Cell = date ? newCell('d', num + this.dateShift) : newCell('n', num);
+    if (this.seenNumber[slot] === num && (num !== 0 || 1 / num > 0)) {
+      this.cachedNumber[slot] = num;
+      this.cachedNumberCell[slot] = cell;
+    } else {
+      this.seenNumber[slot] = num;
+    }
     return cell;
   }
 
@@ -74,13 +101,13 @@ export class CellValues {
       case CellType.str:
         return text(raw);
       case CellType.bool:
-        return raw === undefined ? undefined : { t: 'b', v: raw.trim() === '1' || raw.trim() === 'true' };
+        return raw === undefined ? undefined : newCell('b', raw.trim() === '1' || raw.trim() === 'true');
       case CellType.error:
-        return raw === undefined || raw === '' ? undefined : { t: 'e', v: decodeStringValue(raw) };
+        return raw === undefined || raw === '' ? undefined : newCell('e', decodeStringValue(raw));
       case CellType.isoDate: {
         if (raw === undefined) return undefined;
         const serial = isoDateToSerial(raw);
-        return serial === serial ? { t: 'd', v: serial } : text(raw);
+        return serial === serial ? newCell('d', serial) : text(raw);
       }
     }
   }
@@ -89,5 +116,5 @@ export class CellValues {
 function text(raw: string | undefined): Cell | undefined {
   if (raw === undefined) return undefined;
   const v = decodeStringValue(raw);
-  return v === '' ? undefined : { t: 's', v };
+  return v === '' ? undefined : newCell('s', v);
 }

@@ -12,11 +12,14 @@ import { isUtf8 } from 'node:buffer';
 import { readSync, writeSync } from 'node:fs';
 import { createTempFile, removeTempFile, tempFolderError } from '../tempFiles.js';
 import type { Cell } from '../table.js';
+import { newCell } from './cellValues.js';
 
 /**
- * Decoded cells kept per table, direct-mapped by index. Generators write strings
- * in first-use order, so the values every row repeats (grade, class, 否) sit at
- * low indexes and stay cached, while each row's own name and ID pass through.
+ * Decoded cells kept per table, direct-mapped by index. A cell is kept from the
+ * second time its slot sees its index in a row, so the values rows repeat (school,
+ * grade, class, 否) stay cached while each row's own name and ID pass through
+ * without being kept: a kept cell outlives a thousand rows, long enough for the GC
+ * to move it to the old generation, where it would die expensively.
  */
 const CACHE_SLOTS = 4096;
 
@@ -72,6 +75,8 @@ export class SharedStrings {
   private readonly disk: DiskSegments | undefined;
   private segment = 0;
   private readonly cachedIndex = new Int32Array(CACHE_SLOTS).fill(-1);
+  /** The index last asked for in each slot that is not cached there: seen once, not yet kept. */
+  private readonly seenIndex = new Int32Array(CACHE_SLOTS).fill(-1);
   private readonly cachedCell: (Cell | undefined)[] = new Array<Cell | undefined>(CACHE_SLOTS).fill(undefined);
 
   /** Built by SharedStringsBuilder; segmentFirst ends with the index of the first string on disk (count if none). */
@@ -124,9 +129,13 @@ export class SharedStrings {
   cell(index: number): Cell | undefined {
     const slot = index & (CACHE_SLOTS - 1);
     if (this.cachedIndex[slot] === index) return this.cachedCell[slot];
-    const cell: Cell | undefined = this.chars[index] === this.chars[index + 1] ? undefined : { t: 's', v: this.get(index) };
-    this.cachedIndex[slot] = index;
-    this.cachedCell[slot] = cell;
+    const cell: Cell | undefined = this.chars[index] === this.chars[index + 1] ? undefined : newCell('s', this.get(index));
+    if (this.seenIndex[slot] === index) {
+      this.cachedIndex[slot] = index;
+      this.cachedCell[slot] = cell;
+    } else {
+      this.seenIndex[slot] = index;
+    }
     return cell;
   }
 

@@ -35,6 +35,8 @@ export class SheetParser {
   private lastValueCol = -1;
   /** Cells in the last row: a new row's array starts that long instead of growing cell by cell. */
   private width = 0;
+  /** An empty array `width` long, copied for each new row. */
+  private blank: (Cell | undefined)[] = [];
   // Current cell.
   private inCell = false;
   private col = -1;
@@ -224,7 +226,9 @@ export class SheetParser {
       else if (a.nameLen === 6 && bytesAre(buf, a.nameStart, 'hidden')) hidden = isTrueAt(buf, a.valueStart, a.valueEnd);
     }
     this.rowNumber = r > 0 ? r : this.rowNumber + 1;
-    this.cells = this.width > 0 ? new Array<Cell | undefined>(this.width) : [];
+    // A copy of an empty array, not `new Array`: no allocation site to pretenure (see cellValues.ts).
+    if (this.blank.length !== this.width) this.blank = new Array<Cell | undefined>(this.width);
+    this.cells = this.blank.slice();
     this.formulas = undefined;
     this.rowHidden = hidden;
     this.rowHasValue = false;
@@ -238,7 +242,7 @@ export class SheetParser {
       // As long as its last value reaches, as if it had grown cell by cell.
       this.cells.length = this.lastValueCol + 1;
       this.width = this.cells.length;
-      const row: Row = { rowNumber: this.rowNumber, cells: this.cells };
+      const row: Row = new SheetRow(this.rowNumber, this.cells);
       if (this.formulas) row.formulas = this.formulas;
       if (this.rowHidden) row.hidden = true;
       this.rows.push(row);
@@ -323,4 +327,14 @@ export class SheetParser {
     }
     if (formula) (this.formulas ??= [])[col] = true;
   }
+}
+
+/** A Row made by `new`, for the reason given in cellValues.ts. */
+class SheetRow implements Row {
+  declare formulas?: boolean[];
+  declare hidden?: boolean;
+  constructor(
+    readonly rowNumber: number,
+    readonly cells: (Cell | undefined)[],
+  ) {}
 }
