@@ -15,7 +15,7 @@ import { Spill } from './spill.js';
 import type { RowReason } from './reasons.js';
 import type { UploadLayout } from './uploadRow.js';
 
-const BATCH = 1000;
+const BATCH = 250;
 
 export interface Pass1Result {
   /** Classified rows, parked on disk; the caller disposes of it. */
@@ -55,35 +55,49 @@ export async function classifyRows(
     }
     return contentHash(scratch, examDate ?? '');
   };
-  let batch: { row: MappedRow; damagedDigits: string | null }[] = [];
+  const batch: MappedRow[] = [];
+  const batchDamaged: (string | null)[] = [];
+  const ids: string[] = [];
+  const cells = upload.scratch();
 
   const flush = (): void => {
-    const ids = batch.map((b) => b.row.values.studentId).filter((v): v is string => typeof v === 'string');
+    ids.length = 0;
+    for (const row of batch) if (typeof row.values.studentId === 'string') ids.push(row.values.studentId);
     const known = roster.knownIds(ids);
-    for (const b of batch) {
-      const row = b.row;
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
       const studentId = row.values.studentId;
       // Fast path, most rows: nothing wrong and in the roster. Its upload cells are final now.
       if (row.problems.length === 0 && typeof studentId === 'string' && known.has(studentId)) {
         const examDate = typeof row.values.examDate === 'string' ? row.values.examDate : (opts.examDate ?? null);
         if (examDate !== null) {
           result.duplicates.see(studentId, hashOf(row, examDate), row.rowNumber);
-          result.rows.pushClean(row.rowNumber, studentId, upload.cells(row.values, examDate), () =>
-            classify(row, known, roster, opts.examDate, b.damagedDigits, cellOf, hashOf),
-          );
+          if (!result.rows.tryPushClean(row.rowNumber, studentId, upload.cellsInto(cells, row.values, examDate))) {
+            result.rows.push(classify(row, known, roster, opts.examDate, batchDamaged[i]!, cellOf, hashOf));
+          }
           continue;
         }
       }
-      const c = classify(row, known, roster, opts.examDate, b.damagedDigits, cellOf, hashOf);
+      const c = classify(row, known, roster, opts.examDate, batchDamaged[i]!, cellOf, hashOf);
       if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.rowNumber);
       if (opts.candidates && likelyNeedsCandidates(c)) opts.candidates.ask(c.rowNumber, candidateQuery(c));
       result.rows.push(c);
     }
-    batch = [];
+    batch.length = 0;
+    batchDamaged.length = 0;
   };
 
+  const inspector = await import('node:inspector');
+  const fsx = await import('node:fs');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (m: string, p?: object): Promise<any> => new Promise((res, rej) => session.post(m, p as any, (e: any, r: any) => (e ? rej(e) : res(r))));
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !!process.env.H7ALL });
   try {
     await readAll();
+    const prof = await post('HeapProfiler.stopSampling');
+    fsx.writeFileSync(process.env.H7ALL ? '/tmp/h7w/all.heapprofile' : '/tmp/h7w/major.heapprofile', JSON.stringify(prof.profile));
   } catch (err) {
     result.rows.dispose();
     throw err;
@@ -105,7 +119,8 @@ export async function classifyRows(
           continue;
         }
         const idProblem = mapped.problems.length > 0 ? mapped.problems.find((p) => p.field === 'studentId') : undefined;
-        batch.push({ row: mapped, damagedDigits: idProblem?.code === 'ID_DAMAGED' ? damagedIdDigits(row.cells[idCol.index]) : null });
+        batch.push(mapped);
+        batchDamaged.push(idProblem?.code === 'ID_DAMAGED' ? damagedIdDigits(row.cells[idCol.index]) : null);
         if (batch.length >= BATCH) flush();
       }
     }

@@ -60,13 +60,77 @@ export class Spill<T> {
 
   /** A clean row; `asJson` builds the JSON form for the rare row whose texts cannot be split safely. */
   pushClean(rowNumber: number, studentId: string, cells: readonly string[], asJson: () => T): void {
+    if (!this.tryPushClean(rowNumber, studentId, cells)) this.push(asJson());
+  }
+
+  /**
+   * pushClean without building the JSON form: false, with nothing written, for a row that must be
+   * pushed as JSON (no cells, or a text holding U+0001 or a line break).
+   */
+  tryPushClean(rowNumber: number, studentId: string, cells: readonly string[]): boolean {
     // No cells would read back as one empty cell: JSON keeps that (never seen) case exact.
-    if (cells.length === 0) return this.push(asJson());
-    for (const c of cells) if (c.includes(SEP) || c.includes('\n')) return this.push(asJson());
-    if (studentId.includes(SEP) || studentId.includes('\n')) return this.push(asJson());
-    // join builds one flat string; growing a line with += would leave a rope of thousands of pieces for the GC.
+    if (cells.length === 0) return false;
+    // Each piece goes straight into the byte buffer: no joined line to build, flatten and encode
+    // afterwards (three copies of every row's text for the GC), and ASCII is copied without a call.
+    let chars = studentId.length + 16;
+    for (let i = 0; i < cells.length; i++) chars += cells[i]!.length + 1;
+    if (chars * 3 > this.buffer.length - this.used) {
+      this.flush();
+      if (chars * 3 > this.buffer.length) this.buffer = Buffer.allocUnsafe(chars * 3);
+    }
+    const lineStart = this.used;
+    this.putDigits(rowNumber);
+    this.buffer[this.used++] = SEP_BYTE;
     // The cells come last: pass 2 reads the two fields in front and passes the rest on by offset.
-    this.append(rowNumber + SEP + studentId + SEP + cells.join(SEP) + '\n');
+    if (!this.putText(studentId)) return this.undo(lineStart);
+    for (let i = 0; i < cells.length; i++) {
+      this.buffer[this.used++] = SEP_BYTE;
+      if (!this.putText(cells[i]!)) return this.undo(lineStart);
+    }
+    this.buffer[this.used++] = NL;
+    this.count++;
+    return true;
+  }
+
+  /** Appends `text` as UTF-8; false when it holds U+0001 or a line break (the caller undoes the line). */
+  private putText(text: string): boolean {
+    const buf = this.buffer;
+    const start = this.used;
+    let at = start;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        // Only some columns (names, schools): the whole text through the encoder after all.
+        if (text.includes(SEP, i) || text.includes('\n', i)) return false;
+        this.used = start + buf.write(text, start, 'utf8');
+        return true;
+      }
+      if (c === SEP_BYTE || c === NL) return false;
+      buf[at++] = c;
+    }
+    this.used = at;
+    return true;
+  }
+
+  /** A row number (a non-negative integer) in decimal. */
+  private putDigits(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.used += this.buffer.write(String(n), this.used, 'latin1');
+      return;
+    }
+    let digits = 1;
+    for (let p = 10; p <= n; p *= 10) digits++;
+    const buf = this.buffer;
+    for (let i = this.used + digits - 1; i >= this.used; i--) {
+      buf[i] = 0x30 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+    this.used += digits;
+  }
+
+  private undo(lineStart: number): false {
+    this.used = lineStart;
+    return false;
   }
 
   private append(line: string): void {

@@ -32,8 +32,17 @@ export class UploadLayout {
 
   /** Cell texts of one upload row; "" where the row has no value. */
   cells(values: Partial<Record<FieldName, unknown>>, examDate: string | null): string[] {
+    return this.cellsInto(this.scratch(), values, examDate);
+  }
+
+  /** An array for cellsInto, one entry per column. */
+  scratch(): string[] {
+    return new Array<string>(this.columns.length).fill('');
+  }
+
+  /** cells() written into `out` (from scratch()), for a caller that uses each row's cells before the next. */
+  cellsInto(out: string[], values: Partial<Record<FieldName, unknown>>, examDate: string | null): string[] {
     const cols = this.columns;
-    const out = new Array<string>(cols.length);
     for (let i = 0; i < cols.length; i++) {
       const col = cols[i]!;
       const v = col.field === 'examDate' ? examDate : values[col.field];

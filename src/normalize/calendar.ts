@@ -15,9 +15,24 @@ export function isValidYmd(y: number, m: number, d: number): boolean {
   return y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
+/*
+ * The strings isoDate gave last, direct-mapped by day: a district file's dates are a few thousand
+ * birthdays and a handful of exam days, so nearly every date cell finds its string here instead of
+ * building it (two date cells a row were a tenth of pass 1's garbage).
+ */
+const ISO_CACHE_SLOTS = 8192;
+const isoCacheKey = new Int32Array(ISO_CACHE_SLOTS).fill(-1);
+const isoCacheText: string[] = new Array<string>(ISO_CACHE_SLOTS).fill('');
+
 /** "YYYY-MM-DD" from parts the caller has validated. */
 export function isoDate(y: number, m: number, d: number): string {
-  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+  const key = (y * 16 + m) * 32 + d;
+  const slot = key & (ISO_CACHE_SLOTS - 1);
+  if (isoCacheKey[slot] === key) return isoCacheText[slot]!;
+  const iso = `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+  isoCacheKey[slot] = key;
+  isoCacheText[slot] = iso;
+  return iso;
 }
 
 // Days since 1970-01-01 <-> civil date (H. Hinnant's algorithms, proleptic Gregorian).

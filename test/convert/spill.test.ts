@@ -40,6 +40,39 @@ describe('Spill', () => {
     ]);
   });
 
+  it('writes a clean row byte for byte as the joined line it stands for', () => {
+    const s = new Spill<Obj>();
+    try {
+      const rows: [number, string, string[]][] = [
+        [1234567, 'G110101201001011234', ['张三', '', 'abc\u007f', 'Zoë 𠮷', 'x\ud800y', '5.0']],
+        [9, 'L1', ['']],
+        [10, '学籍', ['a', 'é']],
+      ];
+      for (const [n, id, cells] of rows) expect(s.tryPushClean(n, id, cells)).toBe(true);
+      const items = [...s.items()].map((i) => (i.clean ? i.row.bytes.toString('hex', i.row.start, i.row.end) : 'json'));
+      expect(items).toEqual(rows.map(([, , cells]) => Buffer.from(cells.join('\u0001')).toString('hex')));
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('refuses a row whose texts cannot be split, leaving nothing of it behind', () => {
+    const s = new Spill<Obj>();
+    try {
+      expect(s.tryPushClean(2, 'G1', ['ok', '张\n三'])).toBe(false);
+      expect(s.tryPushClean(3, 'G2', ['ok', 'a\u0001'])).toBe(false);
+      expect(s.tryPushClean(4, '学\u0001', ['ok'])).toBe(false);
+      expect(s.tryPushClean(5, 'G3', [])).toBe(false);
+      expect(s.tryPushClean(6, 'G4', ['张', 'b'])).toBe(true);
+      expect(s.count).toBe(1);
+      const items = [...s.items()];
+      expect(items).toHaveLength(1);
+      expect(items[0]!.clean && [items[0]!.row.rowNumber, items[0]!.row.studentId, cleanCells(items[0]!.row)]).toEqual([6, 'G4', ['张', 'b']]);
+    } finally {
+      s.dispose();
+    }
+  });
+
   it('parks a clean row whose text holds the separator or a line break as JSON instead', () => {
     const out = roundTrip((s) => {
       s.pushClean(5, 'G1', ['a\u0001b'], () => ({ rowNumber: 5, note: 'sep' }));

@@ -101,6 +101,21 @@ describe('formatDate', () => {
     expect(formatDate('2025-09-01')).toBe('2025/09/01');
     expect(formatDate(null)).toBe('');
   });
+
+  it('gives the right text for thousands of dates, and for dates sharing a slot of the date cache', () => {
+    // 2010-03-04 and 2026-03-04 share a slot of isoDate's cache; 20,000 days overflow it.
+    for (const serial of [40241, 46085, 40241]) {
+      const iso = excelSerialToIso(serial)!;
+      expect(formatDate(iso)).toBe(iso.replaceAll('-', '/'));
+    }
+    expect(excelSerialToIso(40241)).toBe('2010-03-04');
+    expect(excelSerialToIso(46085)).toBe('2026-03-04');
+    for (let serial = 20000; serial < 40000; serial++) {
+      const iso = excelSerialToIso(serial)!;
+      const expected = new Date(Date.UTC(1899, 11, 30 + serial)).toISOString().slice(0, 10);
+      if (iso !== expected || formatDate(iso) !== expected.replaceAll('-', '/')) throw new Error(`serial ${serial}: ${iso}`);
+    }
+  });
 });
 
 describe('parseDateOption', () => {
