@@ -87,17 +87,8 @@ export async function classifyRows(
     batchDamaged.length = 0;
   };
 
-  const inspector = await import('node:inspector');
-  const fsx = await import('node:fs');
-  const session = new inspector.Session();
-  session.connect();
-  const post = (m: string, p?: object): Promise<any> => new Promise((res, rej) => session.post(m, p as any, (e: any, r: any) => (e ? rej(e) : res(r))));
-  await post('HeapProfiler.enable');
-  await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !!process.env.H7ALL });
   try {
     await readAll();
-    const prof = await post('HeapProfiler.stopSampling');
-    fsx.writeFileSync(process.env.H7ALL ? '/tmp/h7w/all.heapprofile' : '/tmp/h7w/major.heapprofile', JSON.stringify(prof.profile));
   } catch (err) {
     result.rows.dispose();
     throw err;
