@@ -1,6 +1,7 @@
 // openLayout's two ways to the data rows: one at a time and in batches, which
 // must give the same rows after the header and fail the same way.
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ShiliError } from '../../src/errors.js';
 import type { Row } from '../../src/io/table.js';
 import { openLayout } from '../../src/read/openLayout.js';
 import { getTemplate } from '../../src/templates/registry.js';
@@ -59,7 +60,7 @@ describe('openLayout', () => {
 
 describe('openLayout with a refused layout', () => {
   const vision = getTemplate('national-vision');
-  const refused = { spec: vision, error: (sheet: string) => Object.assign(new Error(`refused on ${sheet}`), { code: 'REFUSED', sheet }) };
+  const refused = { spec: vision, error: (sheet: string) => Object.assign(new ShiliError('REFUSED', `refused on ${sheet}`), { sheet }) };
   const row = (r: number, cells: string[]): string =>
     `<row r="${r}">${cells.map((v, i) => text(`${String.fromCharCode(65 + i)}${r}`, v)).join('')}</row>`;
   const rosterXml = worksheet(row(1, ['学籍号', '姓名', '性别']) + row(2, ['G110101201501010011', '张三', '男']));
