@@ -47,25 +47,23 @@ async function run(file: string, o: CommonOpts): Promise<ExitCode> {
   const progress = await startProgress('读取名单…', { json });
   let read: RosterRead;
   let counts: ImportResult;
+  // The import runs on a worker thread, started now so that it loads while the file is opened.
+  const thread = ImportThread.start();
   try {
     const src = { file, spec, open: openOptions(o) };
     const layout = await openRoster(src);
     // The database is opened (and created) only once the file is known to be a roster with a
-    // header; the import itself runs on a worker thread, which opens it again.
-    let thread: ImportThread;
+    // header; the worker then opens it again.
     try {
       openDatabase(dbPath(o), { mustExist: false }).close();
-      thread = await ImportThread.open(dbPath(o));
+      await thread.open(dbPath(o));
     } catch (err) {
       await layout.close();
       throw err;
     }
-    try {
-      ({ read, counts } = await importRoster(src, layout, (info) => thread.begin(info), (n) => progress.update(`读取名单：${n} 行`)));
-    } finally {
-      await thread.close();
-    }
+    ({ read, counts } = await importRoster(src, layout, (info) => thread.begin(info), (n) => progress.update(`读取名单：${n} 行`)));
   } finally {
+    await thread.close();
     progress.stop();
   }
   const summary = {

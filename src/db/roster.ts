@@ -28,10 +28,11 @@ export interface ImportResult {
  * roster provided. The cost: a value can't be cleared by importing a blank; name
  * is always replaced because it is required.
  */
-const UPSERT = `
+const INSERT = `
   INSERT INTO students (student_id, id_card, name, name_key, sex, birth_date,
                         school_name, grade_name, class_name, batch_id, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, $batchId, $now)`;
+const UPSERT = `${INSERT}
   ON CONFLICT (student_id) DO UPDATE SET
     id_card = coalesce(excluded.id_card, id_card),
     name = excluded.name,
@@ -51,6 +52,15 @@ const UPSERT = `
      OR coalesce(excluded.school_name, school_name) IS NOT school_name
      OR coalesce(excluded.grade_name, grade_name) IS NOT grade_name
      OR coalesce(excluded.class_name, class_name) IS NOT class_name`;
+
+/*
+ * The batch id and timestamp are the same for every row of an import: written into the statement
+ * as literals (an integer and an ISO string) rather than bound ~200,000 times.
+ */
+function withBatch(sql: string, batchId: number, now: string): string {
+  if (!Number.isSafeInteger(batchId) || !/^[\dT:.Z-]+$/.test(now)) throw new Error(`unexpected batch ${batchId} ${now}`);
+  return sql.replace('$batchId', String(batchId)).replace('$now', `'${now}'`);
+}
 
 /** Ids per getByIds statement; callers' batches of ~1000 fit in one round. */
 const LOOKUP_CHUNK = 1000;
@@ -238,6 +248,8 @@ export class RosterImport {
   readonly #db: Database.Database;
   readonly #guard: <T>(fn: () => T) => T;
   readonly #upsert: Database.Statement;
+  /** A plain INSERT while the import started on an empty table (see #write); else null. */
+  readonly #insert: Database.Statement | null;
   readonly #countRows: Database.Statement;
   readonly #now = new Date().toISOString();
   readonly #batchId: number;
@@ -250,15 +262,16 @@ export class RosterImport {
   constructor(db: Database.Database, sourceFile: string, guard: <T>(fn: () => T) => T) {
     this.#db = db;
     this.#guard = guard;
-    this.#upsert = db.prepare(UPSERT);
     this.#countRows = db.prepare('SELECT count(*) FROM students').pluck();
     const insertBatch = db.prepare('INSERT INTO import_batches (source_file, started_at) VALUES (?, ?)');
     db.exec('BEGIN IMMEDIATE');
     try {
       this.#batchId = Number(insertBatch.run(path.basename(sourceFile), this.#now).lastInsertRowid);
+      this.#upsert = db.prepare(withBatch(UPSERT, this.#batchId, this.#now));
       this.#before = this.#countRows.get() as number;
       // First import: load, then index (sorting once beats ~3 random B-tree inserts per row).
       this.#rebuild = this.#before === 0 ? dropSecondaryIndexes(db) : [];
+      this.#insert = this.#before === 0 ? db.prepare(withBatch(INSERT, this.#batchId, this.#now)) : null;
     } catch (err) {
       this.rollback();
       throw err;
@@ -266,23 +279,48 @@ export class RosterImport {
   }
 
   add(students: Iterable<Student>): void {
-    const upsert = this.#upsert;
-    const batchId = this.#batchId;
-    const now = this.#now;
     this.#guard(() => {
       for (const s of students) {
-        const key = s.studentId && s.name ? nameKey(s.name) : '';
-        if (key === '') {
-          this.#skipped++;
-          continue;
-        }
-        this.#seen++;
-        this.#changed += upsert.run(
-          s.studentId, s.idCardNumber, s.name, key, s.sex, s.birthDate,
-          s.schoolName, s.gradeName, s.className, batchId, now,
-        ).changes;
+        this.#write(s.studentId, s.idCardNumber, s.name, s.sex, s.birthDate, s.schoolName, s.gradeName, s.className);
       }
     });
+  }
+
+  /**
+   * The same as add for students packed STUDENT_FIELDS at a time (what the import worker receives:
+   * one flat array per batch is several times cheaper to pass between threads than an object a row).
+   */
+  addPacked(values: readonly (string | null)[]): void {
+    if (values.length % STUDENT_FIELDS !== 0) throw new Error(`packed students: ${values.length} values`);
+    this.#guard(() => {
+      for (let i = 0; i < values.length; i += STUDENT_FIELDS) {
+        this.#write(values[i]!, values[i + 1]!, values[i + 2]!, values[i + 3]!, values[i + 4]!, values[i + 5]!, values[i + 6]!, values[i + 7]!);
+      }
+    });
+  }
+
+  #write(
+    studentId: string | null, idCard: string | null, name: string | null, sex: string | null,
+    birthDate: string | null, schoolName: string | null, gradeName: string | null, className: string | null,
+  ): void {
+    const key = studentId && name ? nameKey(name) : '';
+    if (key === '') {
+      this.#skipped++;
+      return;
+    }
+    this.#seen++;
+    // On a table that was empty, a student is new unless this import wrote its 学籍号 already: a
+    // plain INSERT (~15% cheaper) that fails on the primary key then runs the upsert instead, as
+    // a failed statement leaves the transaction as it was. Same rows, rowids and counts either way.
+    if (this.#insert) {
+      try {
+        this.#changed += this.#insert.run(studentId, idCard, name, key, sex, birthDate, schoolName, gradeName, className).changes;
+        return;
+      } catch (err) {
+        if (!isKeyConflict(err)) throw err;
+      }
+    }
+    this.#changed += this.#upsert.run(studentId, idCard, name, key, sex, birthDate, schoolName, gradeName, className).changes;
   }
 
   commit(): ImportResult {
@@ -311,6 +349,23 @@ export class RosterImport {
       /* SQLite rolled back already (e.g. after SQLITE_FULL); closing the connection finishes it */
     }
   }
+}
+
+/** Values per student in RosterImport.addPacked, in this order. */
+export const PACKED_FIELDS = [
+  'studentId', 'idCardNumber', 'name', 'sex', 'birthDate', 'schoolName', 'gradeName', 'className',
+] as const satisfies readonly (keyof Student)[];
+const STUDENT_FIELDS = PACKED_FIELDS.length;
+
+/** Appends these students to `into` in the PACKED_FIELDS layout. */
+export function packStudents(students: Iterable<Student>, into: (string | null)[]): void {
+  for (const s of students) {
+    into.push(s.studentId, s.idCardNumber, s.name, s.sex, s.birthDate, s.schoolName, s.gradeName, s.className);
+  }
+}
+
+function isKeyConflict(err: unknown): boolean {
+  return err instanceof Database.SqliteError && (err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || err.code === 'SQLITE_CONSTRAINT_UNIQUE');
 }
 
 /** Drops the students indexes the schema declares (not the primary key) and returns their SQL. */

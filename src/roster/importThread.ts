@@ -5,29 +5,17 @@
 // One reply per request, in order; at most MAX_IN_FLIGHT batches wait in the worker's queue, so
 // memory stays flat when SQLite is the slower side.
 import { Worker } from 'node:worker_threads';
-import type { ImportResult } from '../db/roster.js';
+import { packStudents, type ImportResult } from '../db/roster.js';
 import { fromWire, type WireError } from '../threads/wire.js';
 import type { Student } from '../model/record.js';
 
 const MAX_IN_FLIGHT = 8;
 
-/** The fields the database stores, in this order (the worker adds the name key). */
-export type StudentTuple = [string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null];
-
-export function toTuple(s: Student): StudentTuple {
-  return [s.studentId, s.idCardNumber, s.name, s.sex, s.birthDate, s.schoolName, s.gradeName, s.className];
-}
-
-export function fromTuple(t: StudentTuple): Student {
-  return {
-    studentId: t[0], idCardNumber: t[1], name: t[2], sex: t[3] as Student['sex'], birthDate: t[4],
-    ethnicityCode: null, address: null, schoolName: t[5], gradeCode: null, gradeName: t[6], classCode: null, className: t[7],
-  };
-}
-
 export type Request =
+  | { op: 'open'; dbPath: string }
   | { op: 'begin'; sourceFile: string }
-  | { op: 'add'; rows: StudentTuple[] }
+  /** PACKED_FIELDS values per student, one after another. */
+  | { op: 'add'; packed: (string | null)[] }
   | { op: 'commit' }
   | { op: 'rollback' }
   | { op: 'close' };
@@ -39,10 +27,12 @@ export class ImportThread {
   readonly #worker: Worker;
   readonly #waiting: { resolve: (r: ImportResult | undefined) => void; reject: (e: unknown) => void }[] = [];
   readonly #inFlight: Promise<unknown>[] = [];
+  /** Reused for every batch: postMessage copies it. */
+  readonly #packed: (string | null)[] = [];
   #dead: Error | undefined;
 
-  private constructor(dbPath: string) {
-    this.#worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData: { dbPath } });
+  private constructor() {
+    this.#worker = new Worker(new URL('./importWorker.js', import.meta.url));
     this.#worker.on('message', (reply: Reply) => {
       const w = this.#waiting.shift();
       if (reply.ok) w?.resolve(reply.value);
@@ -56,16 +46,17 @@ export class ImportThread {
     this.#worker.on('exit', () => die(new Error('roster import worker exited')));
   }
 
-  /** Starts the worker, which opens the database (created and migrated already by the caller). */
-  static async open(dbPath: string): Promise<ImportThread> {
-    const thread = new ImportThread(dbPath);
-    try {
-      await thread.#reply();
-    } catch (err) {
-      await thread.close();
-      throw err;
-    }
-    return thread;
+  /**
+   * Starts the worker thread: it loads its modules (~0.2 s) while the caller opens the roster
+   * file. Then open() it; close() it in any case.
+   */
+  static start(): ImportThread {
+    return new ImportThread();
+  }
+
+  /** Opens the database in the worker (created and migrated already by the caller). */
+  async open(dbPath: string): Promise<void> {
+    await this.#request({ op: 'open', dbPath });
   }
 
   async begin(info: { sourceFile: string }): Promise<this> {
@@ -75,7 +66,10 @@ export class ImportThread {
 
   /** Queues a batch (copied at once: the caller may reuse the array); waits only when the worker is behind. */
   async add(students: readonly Student[]): Promise<void> {
-    const sent = this.#request({ op: 'add', rows: students.map(toTuple) });
+    const packed = this.#packed;
+    packStudents(students, packed);
+    const sent = this.#request({ op: 'add', packed });
+    packed.length = 0;
     sent.catch(() => undefined); // surfaces when awaited below or by commit()
     this.#inFlight.push(sent);
     while (this.#inFlight.length > MAX_IN_FLIGHT) await this.#inFlight.shift();

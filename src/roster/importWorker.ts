@@ -1,11 +1,11 @@
 // Worker thread entry: runs the roster import transaction for ImportThread (importThread.ts).
-// Its first message says whether the database opened; then one reply per request, in order.
-import { parentPort, workerData } from 'node:worker_threads';
+// It starts before the database is known; then one reply per request, in order.
+import { parentPort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../db/open.js';
 import { RosterStore, type RosterImport } from '../db/roster.js';
 import { toWire } from '../threads/wire.js';
-import { fromTuple, type Reply, type Request } from './importThread.js';
+import type { Reply, Request } from './importThread.js';
 
 const port = parentPort!;
 const send = (reply: Reply) => port.postMessage(reply);
@@ -13,22 +13,19 @@ const send = (reply: Reply) => port.postMessage(reply);
 let db: Database.Database | undefined;
 let store: RosterStore | undefined;
 let imp: RosterImport | undefined;
-try {
-  db = openDatabase((workerData as { dbPath: string }).dbPath, { mustExist: true });
-  store = new RosterStore(db);
-  send({ ok: true });
-} catch (err) {
-  send({ ok: false, error: toWire(err) });
-}
 
 port.on('message', (req: Request) => {
   try {
     switch (req.op) {
+      case 'open':
+        db = openDatabase(req.dbPath, { mustExist: true });
+        store = new RosterStore(db);
+        return send({ ok: true });
       case 'begin':
         imp = store!.beginImport({ sourceFile: req.sourceFile });
         return send({ ok: true });
       case 'add':
-        imp!.add(req.rows.map(fromTuple));
+        imp!.addPacked(req.packed);
         return send({ ok: true });
       case 'commit': {
         const value = imp!.commit();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
-import { RosterStore } from '../../src/db/roster.js';
+import { packStudents, RosterStore } from '../../src/db/roster.js';
 import type { Student } from '../../src/model/record.js';
 import { nameKey } from '../../src/normalize/name.js';
 import { gId, generatedStudent, generatedStudents, makeTempDir, removeTempDirs, student } from './helpers.js';
@@ -78,6 +78,62 @@ describe('importStudents', () => {
     expect(() => store.importStudents(failing(), { sourceFile: 'b.xlsx' })).toThrow('reader failed');
     expect(store.checksum()).toBe(before);
     expect(db.prepare('SELECT count(*) FROM import_batches').pluck().get()).toBe(batches);
+  });
+});
+
+describe('first import into an empty table', () => {
+  const rows = (d: Database.Database) =>
+    d.prepare('SELECT rowid, student_id, id_card, name, name_key, sex, birth_date, school_name, grade_name, class_name, batch_id FROM students ORDER BY rowid').raw().all();
+
+  it('a 学籍号 repeated within it is updated as on a table that held students already', () => {
+    const sparse = { ...zhang, idCardNumber: null, className: '5班' };
+    const renamed = { ...sparse, name: '张叁' };
+    const seq = [zhang, generatedStudent(1), sparse, sparse, renamed, generatedStudent(2)];
+    // Empty table: plain inserts, falling back to the upsert on the repeated 学籍号.
+    expect(store.importStudents(seq, { sourceFile: 'a.xlsx' })).toMatchObject({ added: 3, updated: 2, unchanged: 1, skipped: 0 });
+    expect(store.getByIds([zhang.studentId!]).get(zhang.studentId!)).toEqual({ ...zhang, className: '5班', name: '张叁' });
+    expect(rows(db).map((r) => (r as unknown[])[1])).toEqual([zhang.studentId, generatedStudent(1).studentId, generatedStudent(2).studentId]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+
+    // The same import after another student: the upsert all along, the same counts and rows.
+    const other = openDatabase(path.join(makeTempDir(), 'o.db'), { mustExist: false });
+    try {
+      const before = new RosterStore(other);
+      before.importStudents([generatedStudent(9)], { sourceFile: 'first.xlsx' });
+      expect(before.importStudents(seq, { sourceFile: 'a.xlsx' })).toMatchObject({ added: 3, updated: 2, unchanged: 1, skipped: 0 });
+      other.prepare('DELETE FROM students WHERE student_id = ?').run(generatedStudent(9).studentId);
+      const strip = (r: unknown[]) => r.slice(1, -1);
+      expect(rows(other).map((r) => strip(r as unknown[]))).toEqual(rows(db).map((r) => strip(r as unknown[])));
+    } finally {
+      other.close();
+    }
+  });
+
+  it('addPacked stores what add stores', () => {
+    const students = [...generatedStudents(300), zhang, { ...zhang, className: '7班' }, student({ name: '无学籍号' })];
+    const imp = store.beginImport({ sourceFile: 'a.xlsx' });
+    const packed: (string | null)[] = [];
+    packStudents(students, packed);
+    expect(packed).toHaveLength(students.length * 8);
+    imp.addPacked(packed);
+    const viaPacked = imp.commit();
+
+    const other = openDatabase(path.join(makeTempDir(), 'o.db'), { mustExist: false });
+    try {
+      const viaAdd = new RosterStore(other).importStudents(students, { sourceFile: 'a.xlsx' });
+      expect(viaPacked).toEqual(viaAdd);
+      expect(viaPacked).toMatchObject({ added: 301, updated: 1, unchanged: 0, skipped: 1 });
+      expect(rows(db)).toEqual(rows(other));
+    } finally {
+      other.close();
+    }
+  });
+
+  it('addPacked refuses values that are not whole students', () => {
+    const imp = store.beginImport({ sourceFile: 'a.xlsx' });
+    expect(() => imp.addPacked(['G1', null, '张三'])).toThrow('packed students');
+    imp.rollback();
+    expect(store.count()).toBe(0);
   });
 });
 
