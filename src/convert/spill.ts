@@ -58,14 +58,9 @@ export class Spill<T> {
     this.append(json + '\n');
   }
 
-  /** A clean row; `asJson` builds the JSON form for the rare row whose texts cannot be split safely. */
-  pushClean(rowNumber: number, studentId: string, cells: readonly string[], asJson: () => T): void {
-    if (!this.tryPushClean(rowNumber, studentId, cells)) this.push(asJson());
-  }
-
   /**
-   * pushClean without building the JSON form: false, with nothing written, for a row that must be
-   * pushed as JSON (no cells, or a text holding U+0001 or a line break).
+   * A clean row (see CleanLine); false, with nothing written, for a row the caller must push as
+   * JSON instead (no cells, or a text holding U+0001 or a line break).
    */
   tryPushClean(rowNumber: number, studentId: string, cells: readonly string[]): boolean {
     // No cells would read back as one empty cell: JSON keeps that (never seen) case exact.
