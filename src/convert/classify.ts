@@ -1,6 +1,7 @@
 // Pass 1 of a conversion: what one row holds and how it relates to the roster. No tier is final yet,
 // because a conflicting duplicate later in the file can still send this row to the error workbook.
 import type { FieldName, Student } from '../model/record.js';
+import type { Candidate } from './errorWorkbook.js';
 import type { RowReason } from './reasons.js';
 
 /** Fields whose presence means a row carries screening data worth uploading. */
@@ -51,6 +52,8 @@ export interface ClassifiedRow {
   damagedDigits: string | null;
   /** Cell texts as already formatted, for a clean row parked in its upload form (see spill.ts). */
   shown?: Partial<Record<FieldName, string>>;
+  /** Roster students this row may be about, searched in pass 1 for a row likely to end in tier 3. */
+  candidates?: Candidate[];
 }
 
 export type Decision =

@@ -8,7 +8,7 @@ import { nameKey } from '../normalize/name.js';
 import { damagedIdDigits } from '../normalize/studentId.js';
 import { mapRow, type MappedRow } from '../read/mapRow.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
-import { candidateQuery, likelyNeedsCandidates, type CandidatePrefetch } from './candidateSearch.js';
+import { CANDIDATE_LIMIT, candidateQuery, likelyNeedsCandidates } from './candidateSearch.js';
 import { EXAM_VALUE_FIELDS, type ClassifiedRow, type IdentityMatch, type IdState } from './classify.js';
 import { contentHash, DuplicateTracker } from './duplicates.js';
 import { Spill } from './spill.js';
@@ -36,7 +36,8 @@ export async function classifyRows(
     examDate?: string | undefined;
     onProgress?: ((n: number) => void) | undefined;
     skip?: ((r: Row) => boolean) | undefined;
-    candidates?: CandidatePrefetch | undefined;
+    /** Search the candidates of rows likely to end in tier 3 now, into the row (candidateSearch.ts). */
+    searchCandidates?: boolean | undefined;
   },
 ): Promise<Pass1Result> {
   const result: Pass1Result = { rows: new Spill<ClassifiedRow>(), rowsRead: 0, noData: 0, hiddenRows: [], duplicates: new DuplicateTracker() };
@@ -80,7 +81,7 @@ export async function classifyRows(
       }
       const c = classify(row, known, roster, opts.examDate, batchDamaged[i]!, cellOf, hashOf);
       if (c.dupKey !== null) result.duplicates.see(c.dupKey, c.contentHash, c.rowNumber);
-      if (opts.candidates && likelyNeedsCandidates(c)) opts.candidates.ask(c.rowNumber, candidateQuery(c));
+      if (opts.searchCandidates && likelyNeedsCandidates(c)) c.candidates = roster.candidates(candidateQuery(c), CANDIDATE_LIMIT);
       result.rows.push(c);
     }
     batch.length = 0;

@@ -29,13 +29,15 @@ export function convertHeapLimits(env: NodeJS.ProcessEnv = process.env): { maxOl
 }
 
 /** The options that cross to the worker: plain data only. */
-export type ThreadConvertOptions = Omit<ConvertOptions, 'roster' | 'cityTemplate' | 'onProgress'>;
+export type ThreadConvertOptions = Omit<ConvertOptions, 'roster' | 'cityTemplate' | 'onProgress' | 'pass1Helper'>;
 
 export interface ConvertWorkerData {
   dbPath: string;
   /** Tier 2's layout, resolved by the command (plain data, cloned to the worker). */
   cityTemplate: TemplateSpec;
   cleanup: CleanupChannel;
+  /** For the pass-1 helper thread the conversion thread starts (pass1Thread.ts). */
+  helperCleanup: CleanupChannel;
 }
 
 export type ConvertRequest = { op: 'convert'; file: string; options: ThreadConvertOptions } | { op: 'close' };
@@ -55,14 +57,15 @@ interface Pending {
 export class ConvertThread {
   readonly #worker: Worker;
   readonly #cleanups = new WorkerCleanups();
+  readonly #helperCleanups = new WorkerCleanups();
   #pending: Pending | undefined;
   #dead: Error | undefined;
 
-  private constructor(data: Omit<ConvertWorkerData, 'cleanup'>) {
+  private constructor(data: Omit<ConvertWorkerData, 'cleanup' | 'helperCleanup'>) {
     const limits = convertHeapLimits();
     this.#worker = new Worker(new URL('./convertWorker.js', import.meta.url), {
-      workerData: { ...data, cleanup: this.#cleanups.channel } satisfies ConvertWorkerData,
-      transferList: [this.#cleanups.channel.port],
+      workerData: { ...data, cleanup: this.#cleanups.channel, helperCleanup: this.#helperCleanups.channel } satisfies ConvertWorkerData,
+      transferList: [this.#cleanups.channel.port, this.#helperCleanups.channel.port],
       resourceLimits: limits,
     });
     this.#worker.on('message', (reply: ConvertReply) => {
@@ -78,7 +81,7 @@ export class ConvertThread {
   }
 
   /** Starts the worker, which opens the roster and checks it is not empty. */
-  static async open(data: Omit<ConvertWorkerData, 'cleanup'>): Promise<ConvertThread> {
+  static async open(data: Omit<ConvertWorkerData, 'cleanup' | 'helperCleanup'>): Promise<ConvertThread> {
     const thread = new ConvertThread(data);
     try {
       await thread.#await();
@@ -108,8 +111,10 @@ export class ConvertThread {
       if (this.#dead) return resolve();
       this.#worker.once('exit', () => resolve());
     });
-    this.#cleanups.removeAll();
-    this.#cleanups.close();
+    for (const c of [this.#cleanups, this.#helperCleanups]) {
+      c.removeAll();
+      c.close();
+    }
   }
 
   #await(onProgress?: (rows: number) => void): Promise<ConvertSummary | undefined> {
@@ -121,13 +126,15 @@ export class ConvertThread {
     this.#dead = err;
     // Whatever the worker was writing is incomplete: its temps go now, not at exit.
     this.#cleanups.removeAll();
+    this.#helperCleanups.removeAll();
     const p = this.#pending;
     this.#pending = undefined;
     p?.reject(err);
   }
 }
 
-function threadError(err: Error, heapMb: number): Error {
+/** A worker's 'error' event as the user should read it (out of memory is said in Chinese). */
+export function threadError(err: Error, heapMb: number): Error {
   if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return new ShiliError('OUT_OF_MEMORY', `转换时内存不足（上限 ${heapMb} MB），正在转换的文件没有写出任何结果文件`, {
       hint: `请设置环境变量 SHILI_HEAP_MB=${Math.max(1024, heapMb * 2)} 后重新转换这个文件（单位 MB，默认 ${DEFAULT_HEAP_MB}），并把这个情况报告给维护者`,

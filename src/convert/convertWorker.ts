@@ -9,8 +9,8 @@ import { RosterStore } from '../db/roster.js';
 import { ShiliError } from '../errors.js';
 import { forwardCleanups } from '../io/cleanup.js';
 import { toWire } from '../threads/wire.js';
-import { CandidateThread } from './candidateSearch.js';
 import { convertNationalToCity } from './nationalToCity.js';
+import { Pass1Helper } from './pass1Thread.js';
 import type { ConvertReply, ConvertRequest, ConvertWorkerData } from './convertThread.js';
 
 const port = parentPort!;
@@ -32,12 +32,12 @@ try {
   send({ type: 'failed', error: toWire(err) });
 }
 
-const candidateThread = new CandidateThread(data.dbPath);
+const helper = new Pass1Helper({ dbPath: data.dbPath, cleanup: data.helperCleanup });
 
 port.on('message', (req: ConvertRequest) => {
   if (req.op === 'close') {
-    // The candidate thread's read-only connection first: the last to close removes -wal and -shm.
-    void candidateThread.close().finally(() => {
+    // The helper's read-only connection first: the last to close removes -wal and -shm.
+    void helper.close().finally(() => {
       db?.close();
       port.close();
     });
@@ -48,7 +48,7 @@ port.on('message', (req: ConvertRequest) => {
     roster: roster!,
     cityTemplate: data.cityTemplate,
     onProgress: (rows) => send({ type: 'progress', rows }),
-    candidates: candidateThread.prefetch(),
+    pass1Helper: helper,
   }).then(
     (summary) => send({ type: 'done', summary }),
     (err: unknown) => send({ type: 'failed', error: toWire(err) }),

@@ -22,6 +22,15 @@ export function hash53(s: string): number {
 
 export type Occurrence = 'first' | 'identical' | 'conflict';
 
+/** A DuplicateTracker's table as plain data (see DuplicateTracker.export). */
+export interface DuplicateTable {
+  keyHi: Uint32Array;
+  keyLo: Uint32Array;
+  first: Uint32Array;
+  content: Uint32Array;
+  repeats: { slot: number; more: number[]; conflict: boolean }[];
+}
+
 /**
  * Open-addressing table keyed by a 53-bit hash of the student id. Two different ids sharing a
  * hash (about 1 in 10^5 for a 500,000-row file) would be reported as a conflict: a row goes to the
@@ -100,6 +109,52 @@ export class DuplicateTracker {
   /** True when `row` is the first occurrence of `key`. */
   isFirst(key: string, row: number): boolean {
     return this.first[this.find(key)] === row;
+  }
+
+  /** The table as plain data, to cross to another thread (its arrays can be transferred). */
+  export(): DuplicateTable {
+    return {
+      keyHi: this.keyHi.subarray(0, this.cap),
+      keyLo: this.keyLo.subarray(0, this.cap),
+      first: this.first.subarray(0, this.cap),
+      content: this.content.subarray(0, this.cap),
+      repeats: [...this.repeats].map(([slot, r]) => ({ slot, more: r.more, conflict: r.conflict })),
+    };
+  }
+
+  /**
+   * Adds the rows another tracker saw in other rows of the same file (pass 1 on two threads): the
+   * result is what one tracker would hold had it seen every row in file order. Within each table a
+   * key's rows already agree with its first row unless marked conflicting, so two tables conflict
+   * on a key exactly when either does or their first rows' contents differ.
+   */
+  merge(other: DuplicateTable): void {
+    const more = new Map<number, { more: number[]; conflict: boolean }>();
+    for (const r of other.repeats) more.set(r.slot, r);
+    for (let j = 0; j < other.first.length; j++) {
+      const otherFirst = other.first[j]!;
+      if (otherFirst === 0) continue;
+      if ((this.size + 1) * 2 > this.cap) this.grow();
+      const hi = other.keyHi[j]!;
+      const lo = other.keyLo[j]!;
+      const i = this.slot(hi, lo);
+      const theirs = more.get(j);
+      if (this.first[i] === 0) {
+        this.keyHi[i] = hi;
+        this.keyLo[i] = lo;
+        this.first[i] = otherFirst;
+        this.content[i] = other.content[j]!;
+        this.size++;
+        if (theirs) this.repeats.set(i, { more: [...theirs.more], conflict: theirs.conflict });
+        continue;
+      }
+      const mine = this.repeats.get(i);
+      const rows = [this.first[i]!, ...(mine?.more ?? []), otherFirst, ...(theirs?.more ?? [])].sort((a, b) => a - b);
+      const conflict = (mine?.conflict ?? false) || (theirs?.conflict ?? false) || this.content[i] !== other.content[j];
+      if (rows[0] === otherFirst) this.content[i] = other.content[j]!;
+      this.first[i] = rows[0]!;
+      this.repeats.set(i, { more: rows.slice(1), conflict });
+    }
   }
 
   /** Every row holding `key`, in file order. */

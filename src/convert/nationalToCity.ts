@@ -6,11 +6,11 @@ import type { RosterStore } from '../db/roster.js';
 import { ShiliError } from '../errors.js';
 import type { OpenOptions } from '../io/open.js';
 import { OutputSet } from '../io/outputFile.js';
-import { isRepeatedHeader, openLayout } from '../read/openLayout.js';
+import { openLayout, type OpenedLayout } from '../read/openLayout.js';
 import { getTemplate } from '../templates/registry.js';
 import type { TemplateSpec } from '../templates/spec.js';
-import type { CandidatePrefetch } from './candidateSearch.js';
-import { classifyRows } from './classifyRows.js';
+import { firstPass, type Pass1 } from './firstPass.js';
+import type { Pass1Helper } from './pass1Thread.js';
 import { decide, EXAM_VALUE_FIELDS, type ClassifiedRow } from './classify.js';
 import { cleanCells, type CleanLine } from './spill.js';
 import { UploadLayout } from './uploadRow.js';
@@ -32,8 +32,10 @@ export interface ConvertOptions {
   /** Layout for tier 2; the bundled provisional beijing-city unless --template-file. */
   cityTemplate?: TemplateSpec;
   onProgress?: (rowsRead: number) => void;
-  /** Searches the candidates of unmatched rows elsewhere during pass 1 (candidateSearch.ts); optional. */
-  candidates?: CandidatePrefetch;
+  /** Classifies half of an .xlsx's rows on another thread during pass 1 (pass1Thread.ts); optional. */
+  pass1Helper?: Pass1Helper;
+  /** Rows per block of the two threads' alternate blocks (tests make it small). */
+  splitBlockRows?: number;
 }
 
 export interface ConvertSummary {
@@ -58,9 +60,23 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   const finals = outputPaths(input, opts.outDir);
   assertOutputsFree(input, finals, opts.force);
 
-  const layout = await openLayout(input, getTemplate('beijing-city-upload'), opts.open, ['examDate']);
+  // The helper thread opens the file alongside (pass1Thread.ts); every way out below abandons it.
+  let helperRows = 0;
+  let ownRows = 0;
+  const helper = opts.pass1Helper?.start(input, opts.open, () => {
+    helperRows = helper!.rows;
+    opts.onProgress?.(ownRows + helperRows);
+  });
+  let layout: OpenedLayout;
+  try {
+    layout = await openLayout(input, getTemplate('beijing-city-upload'), opts.open, ['examDate']);
+  } catch (err) {
+    helper?.abandon();
+    throw err;
+  }
   const { mapping } = layout;
   if (!mapping.byField.has('examDate') && !opts.examDate) {
+    helper?.abandon();
     await layout.close();
     throw new ShiliError('MISSING_EXAM_DATE', '文件里没有“体检日期”列，也没有用 --exam-date 指定体检日期', {
       location: { file: input, sheet: layout.source.sheet },
@@ -71,22 +87,16 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   const upload = new UploadLayout(mapping);
   // A whole file is about to be matched: hold the roster's ids in memory from the first row.
   opts.roster.loadIdIndex();
-  let pass1;
-  let prefetched;
+  let pass1: Pass1;
   try {
-    pass1 = await classifyRows(layout.dataRowBatches, mapping, opts.roster, upload, {
-      examDate: opts.examDate,
-      onProgress: opts.onProgress,
-      skip: (r) => isRepeatedHeader(r, mapping),
-      candidates: opts.candidates,
+    pass1 = await firstPass(input, layout, upload, opts, helper, (rows) => {
+      ownRows = rows;
+      opts.onProgress?.(ownRows + helperRows);
     });
-    prefetched = await opts.candidates?.done();
   } catch (err) {
-    pass1?.rows.dispose();
-    opts.candidates?.dispose();
+    helper?.abandon();
     throw err;
   }
-
   const summary: ConvertSummary = {
     input,
     sheet: layout.source.format === 'csv' ? '' : layout.source.sheet,
@@ -102,7 +112,7 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   };
 
   const outputs = new OutputSet({ force: opts.force });
-  const writers = new TierWriters(outputs, finals, input, mapping, upload, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster, prefetched);
+  const writers = new TierWriters(outputs, finals, input, mapping, upload, opts.cityTemplate ?? getTemplate('beijing-city'), opts.roster);
   try {
     // Merges are known only once the whole sheet has been read (they follow the data in the file).
     const merged = mergedValueCells(layout.source.merges(), mapping);
@@ -152,7 +162,6 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
     throw err;
   } finally {
     pass1.rows.dispose();
-    opts.candidates?.dispose();
   }
   return summary;
 }

@@ -7,8 +7,8 @@
 //   everything else: "{…}", one JSON object.
 // A clean row whose texts hold U+0001 or a line break is written as JSON instead, so the split
 // can never go wrong.
-import { readSync, writeSync } from 'node:fs';
-import { createTempFile, removeTempFile, tempFolderError } from '../io/tempFiles.js';
+import { closeSync, readSync, writeSync } from 'node:fs';
+import { adoptTempFile, createTempFile, removeTempFile, tempFolderError } from '../io/tempFiles.js';
 
 const FLUSH_AT = 4 << 20;
 const READ_CHUNK = 4 << 20;
@@ -36,8 +36,63 @@ export function cleanCells(row: CleanLine): string[] {
 
 export type SpilledRow<T> = { clean: true; row: CleanLine } | { clean: false; row: T };
 
+/** A finished spill on its way to another thread (Spill.handOver). */
+export interface HandedOverSpill {
+  path: string;
+  bytes: number;
+  count: number;
+}
+
+/** Spilled rows read back once, in order, then disposed of. */
+export interface SpilledRows<T> {
+  readonly count: number;
+  items(): Generator<SpilledRow<T>>;
+  dispose(): void;
+}
+
+/**
+ * Two spills of the same file's rows (pass 1 on two threads, each taking some of the rows), read
+ * back as one in row-number order. Each spill is in row order already.
+ */
+export class MergedSpills<T extends { rowNumber: number }> implements SpilledRows<T> {
+  constructor(
+    private readonly a: SpilledRows<T>,
+    private readonly b: SpilledRows<T>,
+  ) {}
+
+  get count(): number {
+    return this.a.count + this.b.count;
+  }
+
+  *items(): Generator<SpilledRow<T>> {
+    const a = this.a.items();
+    const b = this.b.items();
+    // A clean row's bytes stay valid until its own spill moves on, so holding one head while
+    // yielding the other is safe.
+    let x = a.next();
+    let y = b.next();
+    while (!x.done || !y.done) {
+      if (y.done || (!x.done && x.value.row.rowNumber < y.value.row.rowNumber)) {
+        yield x.value;
+        x = a.next();
+      } else {
+        yield y.value;
+        y = b.next();
+      }
+    }
+  }
+
+  dispose(): void {
+    try {
+      this.a.dispose();
+    } finally {
+      this.b.dispose();
+    }
+  }
+}
+
 /** An append-only temp file, read back once in order. */
-export class Spill<T> {
+export class Spill<T> implements SpilledRows<T> {
   private readonly path: string;
   private readonly fd: number;
   private buffer = Buffer.allocUnsafe(FLUSH_AT);
@@ -45,8 +100,26 @@ export class Spill<T> {
   private written = 0;
   count = 0;
 
-  constructor() {
-    ({ path: this.path, fd: this.fd } = createTempFile('spill'));
+  constructor(handedOver?: HandedOverSpill) {
+    if (handedOver) {
+      this.path = handedOver.path;
+      this.fd = adoptTempFile(handedOver.path);
+      this.written = handedOver.bytes;
+      this.count = handedOver.count;
+    } else {
+      ({ path: this.path, fd: this.fd } = createTempFile('spill'));
+    }
+  }
+
+  /**
+   * Ends writing and gives the file to another thread, which reads it as `new Spill(handedOver)`.
+   * The file stays registered here until the taker says it has adopted it (releaseTempFile), so
+   * no moment exists at which Ctrl-C would leave it behind.
+   */
+  handOver(): HandedOverSpill {
+    this.flush();
+    closeSync(this.fd);
+    return { path: this.path, bytes: this.written, count: this.count };
   }
 
   push(item: T): void {

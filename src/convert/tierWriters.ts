@@ -37,8 +37,6 @@ export class TierWriters {
     private readonly uploadLayout: UploadLayout,
     private readonly city: TemplateSpec,
     private readonly roster: RosterStore,
-    /** Candidates searched during pass 1 (candidateSearch.ts), by row number, asked in row order. */
-    private readonly prefetched?: (rowNumber: number) => Candidate[] | undefined,
   ) {
     this.specOf = new Map(mapping.columns.map((c) => [c.spec.field as FieldName, c.spec]));
     this.vision = mapping.columns.filter((c) => !['studentId', 'name', 'sex', 'birthDate', 'className'].includes(c.spec.field));
@@ -118,8 +116,9 @@ export class TierWriters {
       const value = c.values[f];
       return col && value !== null && value !== undefined ? formatValue(col.type, value, col) : c.raw[f] || null;
     };
-    // A row of a known student (a bad value, a conflicting duplicate) needs no candidates; searching costs ~0.3 ms.
-    const candidates = c.inRoster ? [] : (this.prefetched?.(c.rowNumber) ?? this.roster.candidates(candidateQuery(c), CANDIDATE_LIMIT));
+    // A row of a known student (a bad value, a conflicting duplicate) needs no candidates. Pass 1 searched
+    // for most of the others (candidateSearch.ts); a duplicate it could not foresee is searched here.
+    const candidates = c.inRoster ? [] : (c.candidates ?? this.roster.candidates(candidateQuery(c), CANDIDATE_LIMIT));
     await w.writeRow([...unmatchedRow(c, reasons, candidates, show), ...this.vision.map((v) => show(v.spec.field as FieldName))]);
   }
 

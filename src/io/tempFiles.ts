@@ -65,3 +65,26 @@ export function removeTempFile(path: string, fd?: number): void {
   live.get(path)?.();
   live.delete(path);
 }
+
+/**
+ * Takes over a scratch file another thread created (createTempFile there) and handed over: from now
+ * on this thread removes it (removeTempFile), on Ctrl-C and exit too. Opened for reading.
+ */
+export function adoptTempFile(path: string): number {
+  const release = removeOnExit(path);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    release();
+    throw tempFolderError(err);
+  }
+  live.set(path, release);
+  return fd;
+}
+
+/** After another thread adopted `path` (adoptTempFile): this thread no longer answers for it. */
+export function releaseTempFile(path: string): void {
+  live.get(path)?.();
+  live.delete(path);
+}

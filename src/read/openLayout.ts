@@ -13,6 +13,10 @@ export interface OpenedLayout {
   dataRows: AsyncIterable<Row>;
   /** The same rows in batches (see SheetSource.rowBatches): one await per batch. Never an empty batch. */
   dataRowBatches: AsyncIterable<Row[]>;
+  /** Hands out only the data rows whose number `keep` accepts; call before iterating. (TEMPORARY: filters after parsing.) */
+  keepRows(keep: (rowNumber: number) => boolean): void;
+  /** True once a data row's number was not above the one before it (a hand-made file). */
+  rowsOutOfOrder(): boolean;
   /** Stops reading and releases the file (when dataRows is not iterated to the end). */
   close(): Promise<void>;
 }
@@ -220,21 +224,40 @@ export async function openLayout(
       }),
     );
   }
-  const after = head.filter((r) => r.rowNumber > mapping.lastHeaderRow);
+  let keep: ((rowNumber: number) => boolean) | null = null;
+  let last = 0;
+  let outOfOrder = false;
+  const kept = (rows: Row[]): Row[] => {
+    for (const r of rows) {
+      if (r.rowNumber <= last) outOfOrder = true;
+      last = r.rowNumber;
+    }
+    return keep === null ? rows : rows.filter((r) => keep!(r.rowNumber));
+  };
   async function* dataRowBatches(): AsyncGenerator<Row[]> {
     try {
+      const after = kept(head.filter((r) => r.rowNumber > mapping!.lastHeaderRow));
       if (after.length > 0) yield after;
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        yield next.value;
+        const rows = kept(next.value);
+        if (rows.length > 0) yield rows;
       }
     } finally {
       await iterator.return?.();
     }
   }
   const batches = dataRowBatches();
-  return { source, mapping, dataRows: rowsOf(batches), dataRowBatches: batches, close: async () => void (await iterator.return?.()) };
+  return {
+    source,
+    mapping,
+    dataRows: rowsOf(batches),
+    dataRowBatches: batches,
+    keepRows: (k) => void (keep = k),
+    rowsOutOfOrder: () => outOfOrder,
+    close: async () => void (await iterator.return?.()),
+  };
 }
 
 /**

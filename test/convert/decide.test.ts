@@ -109,4 +109,46 @@ describe('DuplicateTracker', () => {
     expect(t.rowsOf('G900')).toEqual([900, 100_002]);
     expect(t.rowsOf('nope')).toEqual([]);
   });
+
+  it('merges two trackers of alternate blocks of rows into what one tracker of every row holds', () => {
+    // Keys repeat often, with the same or different content, across and within blocks; tables grow.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    for (const [rows, keys, blockRows] of [
+      [3000, 400, 7],
+      [20_000, 15_000, 256],
+    ] as const) {
+      const seen = Array.from({ length: rows }, (_, i) => ({ key: `G${rand(keys)}`, hash: rand(3), row: i + 2 }));
+      const one = new DuplicateTracker();
+      const parts = [new DuplicateTracker(), new DuplicateTracker()];
+      for (const s of seen) {
+        one.see(s.key, s.hash, s.row);
+        parts[Math.floor(s.row / blockRows) % 2]!.see(s.key, s.hash, s.row);
+      }
+      const merged = parts[0]!;
+      merged.merge(parts[1]!.export());
+      let conflicts = 0;
+      for (let k = 0; k < keys + 5; k++) {
+        const key = `G${k}`;
+        expect(merged.rowsOf(key)).toEqual(one.rowsOf(key));
+        expect(merged.isConflict(key)).toBe(one.isConflict(key));
+        if (one.isConflict(key)) conflicts++;
+        for (const row of one.rowsOf(key)) expect(merged.isFirst(key, row)).toBe(one.isFirst(key, row));
+      }
+      // The case that matters is there: keys whose rows agree within each block but not across.
+      expect(conflicts).toBeGreaterThan(0);
+    }
+    // Same content within each tracker, different across: a conflict only the merge can see.
+    const a = new DuplicateTracker();
+    const b = new DuplicateTracker();
+    a.see('G1', 5, 2);
+    a.see('G1', 5, 3);
+    b.see('G1', 6, 300);
+    b.see('G2', 6, 301);
+    a.merge(b.export());
+    expect(a.isConflict('G1')).toBe(true);
+    expect(a.rowsOf('G1')).toEqual([2, 3, 300]);
+    expect(a.isConflict('G2')).toBe(false);
+    expect(a.isFirst('G2', 301)).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/convert/duplicates.js';
-import { cleanCells, Spill } from '../../src/convert/spill.js';
+import { cleanCells, MergedSpills, Spill } from '../../src/convert/spill.js';
 
 type Obj = { rowNumber: number; note: string };
 /** A read-back item with a clean row's bytes turned into what they hold (they are only valid until the next item). */
@@ -121,6 +122,26 @@ describe('Spill', () => {
     expect(out[1]).toEqual({ clean: true, row: { rowNumber: 3, studentId: 'G2', cells: ['b', big, 'c'], bytes: `b\u0001${big}\u0001c` } });
     expect(out[2]).toEqual({ clean: false, row: { rowNumber: 4, note: big } });
     expect(out[3]).toMatchObject({ clean: true, row: { studentId: 'G3', cells: ['d'] } });
+  });
+});
+
+describe('MergedSpills', () => {
+  it('reads two spills handed over from another thread as one, in row order, and removes both files', () => {
+    const mine = new Spill<Obj>();
+    const theirs = new Spill<Obj>();
+    // Alternate blocks of two rows; clean rows' bytes must stay valid while the other spill's head waits.
+    for (const n of [2, 3, 6, 7, 10]) pushClean(mine, n, `A${n}`, [`a${n}`, '张'], () => ({ rowNumber: n, note: 'json' }));
+    mine.push({ rowNumber: 11, note: 'mine' });
+    theirs.push({ rowNumber: 4, note: 'theirs' });
+    for (const n of [5, 8, 9]) pushClean(theirs, n, `B${n}`, [`b${n}`], () => ({ rowNumber: n, note: 'json' }));
+    const handed = theirs.handOver();
+    const merged = new MergedSpills(mine, new Spill<Obj>(handed));
+    expect(merged.count).toBe(10);
+    const order: string[] = [];
+    for (const item of merged.items()) order.push(item.clean ? `${item.row.rowNumber}:${cleanCells(item.row).join('|')}` : `${item.row.rowNumber}:${item.row.note}`);
+    expect(order).toEqual(['2:a2|张', '3:a3|张', '4:theirs', '5:b5', '6:a6|张', '7:a7|张', '8:b8', '9:b9', '10:a10|张', '11:mine']);
+    merged.dispose();
+    expect(existsSync(handed.path)).toBe(false);
   });
 });
 

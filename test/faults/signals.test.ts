@@ -66,7 +66,7 @@ describe.skipIf(!POSIX)('convert national-to-city interrupted', () => {
     const tmp = scratchDir('shili-sig-tmp-');
     const run = startShili(convert(out), { tmp });
     expect(await waitUntil(run, () => (outTempsIn(out).length ? true : undefined))).toBe(true);
-    // The rows' spill, and the candidates searched during pass 1 (candidateSearch.ts).
+    // The rows' spills: the conversion thread's and the pass-1 helper's (pass1Thread.ts).
     expect(spillsIn(tmp)).toHaveLength(2);
     await interrupt(run, 'SIGTERM');
     expect(outTempsIn(out)).toEqual([]);

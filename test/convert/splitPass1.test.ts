@@ -1,0 +1,138 @@
+// Pass 1 shared between the conversion thread and the helper thread (src/convert/pass1Thread.ts)
+// must give exactly what one thread gives: the same three workbooks, byte for byte, and the same
+// summary; the same error (the one on the earliest row) for a damaged file, with nothing left
+// behind; and the file order for rows whose numbers go backwards.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
+import { RosterStore } from '../../src/db/roster.js';
+import { convertNationalToCity, type ConvertSummary } from '../../src/convert/nationalToCity.js';
+import { getTemplate } from '../../src/templates/registry.js';
+import { zipEntries } from '../fixtures/zipEntries.js';
+import { buildZip } from '../io/read-fixtures/zip.js';
+import { cachedFixture, removeScratch, runShili, scratchDir } from '../faults/support.js';
+
+const dist = (module: string) => pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '../../dist/src', module)).href;
+
+let national: string;
+let dbPath: string;
+
+beforeAll(async () => {
+  // The generator's usual mix (~7% unmatched, duplicates, identity matches) over 1,500 rows.
+  const set = await cachedFixture('candidates', { students: 1500, rows: 1500, seed: 'candidates', examDateColumn: true });
+  national = set.national!.xlsx;
+  dbPath = join(scratchDir('shili-split-'), 'r.db');
+  const r = await runShili(['roster', 'import', set.roster.xlsx, '--db', dbPath]);
+  expect(r.code).toBe(0);
+}, 240_000);
+
+afterAll(removeScratch);
+
+type Outputs = Record<'cityUpload' | 'cityTemplate' | 'unmatched', Map<string, Buffer> | null>;
+
+/** Every part of each output but its timestamp. */
+function outputs(s: ConvertSummary): Outputs {
+  const parts = (file: string | null) => {
+    if (!file) return null;
+    const all = zipEntries(file);
+    all.delete('docProps/core.xml');
+    return all;
+  };
+  return { cityUpload: parts(s.outputs.cityUpload), cityTemplate: parts(s.outputs.cityTemplate), unmatched: parts(s.outputs.unmatched) };
+}
+
+/** One thread: the source's convertNationalToCity with no helper. */
+async function single(file: string): Promise<ConvertSummary> {
+  const db = openDatabase(dbPath, { mustExist: true });
+  try {
+    return await convertNationalToCity(file, { roster: new RosterStore(db), outDir: scratchDir('shili-split-one-'), force: false });
+  } finally {
+    db.close();
+  }
+}
+
+/** Through the conversion thread and its helper (built code), as the command runs it. */
+async function split(file: string, blockRows: number, progress: number[] = []): Promise<ConvertSummary> {
+  const { ConvertThread } = (await import(dist('convert/convertThread.js'))) as typeof import('../../src/convert/convertThread.js');
+  const thread = await ConvertThread.open({ dbPath, cityTemplate: getTemplate('beijing-city') });
+  try {
+    return await thread.convert(file, { outDir: scratchDir('shili-split-two-'), force: false, splitBlockRows: blockRows }, (n) => progress.push(n));
+  } finally {
+    await thread.close();
+  }
+}
+
+const withoutPaths = (s: ConvertSummary) => ({ ...s, outputs: null });
+
+/** A copy of `file` whose sheet XML went through `edit`. */
+function edited(file: string, edit: (xml: string) => string): string {
+  const parts = zipEntries(file);
+  const sheet = 'xl/worksheets/sheet1.xml';
+  const xml = parts.get(sheet)!.toString('utf8');
+  const changed = edit(xml);
+  expect(changed).not.toBe(xml);
+  parts.set(sheet, Buffer.from(changed));
+  const out = join(scratchDir('shili-split-in-'), 'damaged.xlsx');
+  writeFileSync(out, buildZip([...parts].map(([name, data]) => ({ name, data }))));
+  return out;
+}
+
+/** The first shared-string cell of row `row` now points past the end of the table. */
+function badStringIn(row: number): (xml: string) => string {
+  return (xml) => xml.replace(new RegExp(`(<row r="${row}"[^>]*><c r="A${row}" t="s"><v>)\\d+(</v>)`), '$1999999$2');
+}
+
+describe('pass 1 on two threads', () => {
+  let one: ConvertSummary;
+  beforeAll(async () => {
+    one = await single(national);
+    expect(one.unmatched).toBeGreaterThan(50);
+    // Identical duplicates to merge across the two threads' rows.
+    expect(one.merged).toBeGreaterThan(0);
+  }, 120_000);
+
+  it.each([7, 256])('writes the same workbooks and summary as one thread (blocks of %i rows)', async (blockRows) => {
+    const progress: number[] = [];
+    const two = await split(national, blockRows, progress);
+    expect(withoutPaths(two)).toEqual(withoutPaths(one));
+    expect(outputs(two)).toEqual(outputs(one));
+    // Both threads' rows are counted in the progress the user sees.
+    expect(Math.max(...progress)).toBe(one.rows);
+  }, 120_000);
+
+  it('reads rows whose numbers go backwards in file order, as one thread does', async () => {
+    // Row 40 (a helper row in blocks of 7) renumbered 12: not above the row before it.
+    const file = edited(national, (xml) => xml.replace(/<row r="40"([^>]*)>(.*?)<\/row>/, (_m, attrs: string, cells: string) => `<row r="12"${attrs}>${cells.replace(/r="([A-Z]+)40"/g, 'r="$112"')}</row>`));
+    const a = await single(file);
+    const b = await split(file, 7);
+    expect(withoutPaths(b)).toEqual(withoutPaths(a));
+    expect(outputs(b)).toEqual(outputs(a));
+  }, 120_000);
+});
+
+describe('a damaged file read by two threads', () => {
+  // Blocks of 256 rows, as the command runs: rows 300 and 800 are the helper's, 520 the conversion thread's.
+  const convert = async (file: string) => {
+    const tmp = scratchDir('shili-split-tmp-');
+    const out = scratchDir('shili-split-out-');
+    const r = await runShili(['convert', 'national-to-city', file, national, '--db', dbPath, '--out', out], { tmp });
+    return { r, tmp, out };
+  };
+
+  it.each([
+    ['the helper', [300, 520], 300],
+    ['the conversion thread', [520, 800], 520],
+  ])('reports the error on the earliest row (%s has it), leaves no temp file, and goes on with the next file', async (_who, rows, expected) => {
+    const file = edited(national, (xml) => rows.reduce((x, row) => badStringIn(row)(x), xml));
+    const { r, tmp, out } = await convert(file);
+    // The first file failed, the second converted.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`A${expected}`);
+    expect(r.stderr).not.toContain(`A${rows.find((x) => x !== expected)}`);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(out).sort()).toEqual(['national.city-template.xlsx', 'national.city-upload.xlsx', 'national.unmatched.xlsx']);
+  }, 120_000);
+});
