@@ -21,6 +21,7 @@ forwardCleanups(data.cleanup);
 
 let db: Database.Database | undefined;
 let roster: RosterStore | undefined;
+const helper = new Pass1Helper({ dbPath: data.dbPath, cleanup: data.helperCleanup });
 try {
   db = openDatabase(data.dbPath, { mustExist: true });
   roster = new RosterStore(db);
@@ -28,11 +29,11 @@ try {
     throw new ShiliError('ROSTER_EMPTY', '学生名单数据库是空的', { hint: '请先运行 shili roster import <名单文件> 导入学生名单' });
   }
   send({ type: 'ready' });
+  helper.warm();
 } catch (err) {
   send({ type: 'failed', error: toWire(err) });
 }
 
-const helper = new Pass1Helper({ dbPath: data.dbPath, cleanup: data.helperCleanup });
 
 port.on('message', (req: ConvertRequest) => {
   if (req.op === 'close') {

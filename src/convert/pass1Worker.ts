@@ -35,6 +35,8 @@ class Aborted extends Error {}
 
 interface Job {
   opened: Promise<OpenedLayout>;
+  /** The roster with its id index loaded, made while the file opens. */
+  roster: Promise<RosterStore>;
   running: boolean;
   /** Set by 'abort': the job stops before its first batch past this row. */
   stopAfter?: number;
@@ -48,9 +50,16 @@ port.on('message', (req: HelperRequest) => {
   switch (req.op) {
     case 'open': {
       const opened = openLayout(req.file, getTemplate('beijing-city-upload'), req.open, ['examDate']);
-      // The conversion thread meets the same error in its own open and reports it; ours waits for 'go'.
+      // Between the file's reads (zlib inflates on another thread): the id index, built once.
+      const store = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        const r = rosterStore();
+        r.loadIdIndex();
+        return r;
+      });
+      // The conversion thread meets the same errors in its own open and reports them; ours wait for 'go'.
       opened.catch(() => undefined);
-      jobs.set(req.id, { opened, running: false });
+      store.catch(() => undefined);
+      jobs.set(req.id, { opened, roster: store, running: false });
       return;
     }
     case 'go': {
@@ -92,8 +101,7 @@ async function run(id: number, job: Job, key: string, blockRows: number, examDat
     if (layoutKey(layout.source.sheet, mapping) !== key) {
       throw new Error('pass-1 helper found another layout than the conversion thread');
     }
-    const store = rosterStore();
-    store.loadIdIndex();
+    const store = await job.roster;
     layout.keepRows(splitKeep(blockRows, 1));
     const pass1 = await classifyRows(stopWhenAborted(layout.dataRowBatches, job), mapping, store, new UploadLayout(mapping), {
       examDate,
