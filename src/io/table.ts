@@ -52,6 +52,14 @@ export interface SheetSource {
    * of one per row. Batches are never empty. Iterate once; use this or rows(), not both.
    */
   rowBatches(): AsyncIterable<Row[]>;
+  /**
+   * From now on, rows()/rowBatches() leave out every row for which keep(rowNumber) is false
+   * (null: none), also in a read already under way. Lets readers of the same sheet share its
+   * rows out: an .xlsx reader skips the others' rows without reading their cells.
+   */
+  keepRows(keep: ((rowNumber: number) => boolean) | null): void;
+  /** True once the read met a row whose number is not above the one before it (rows given or skipped). */
+  rowsOutOfOrder(): boolean;
   /** Merged ranges; complete only after rows() has been fully iterated (xlsx stores them after the data). */
   merges(): MergeRange[];
 }
@@ -88,6 +96,14 @@ export function rowsOf(batches: AsyncIterable<Row[]>): AsyncIterable<Row> {
       };
     },
   };
+}
+
+/** The rows of `batch` that `keep` accepts: `batch` itself when it accepts them all. */
+export function keptRows(batch: Row[], keep: (rowNumber: number) => boolean): Row[] {
+  for (let i = 0; i < batch.length; i++) {
+    if (!keep(batch[i]!.rowNumber)) return batch.filter((row) => keep(row.rowNumber));
+  }
+  return batch;
 }
 
 /** The text of a cell as a person sees it ("" for empty). Numbers print without exponent where exact. */

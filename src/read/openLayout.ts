@@ -2,7 +2,7 @@
 import { ShiliError } from '../errors.js';
 import { listSheets, openTable, type OpenOptions } from '../io/open.js';
 import { xlsxNoSheet } from '../io/readErrors.js';
-import { rowsOf, type Row, type SheetSource } from '../io/table.js';
+import { keptRows, rowsOf, type Row, type SheetSource } from '../io/table.js';
 import { coverage, findHeader, headerKey, type HeaderMapping } from '../templates/headerMatch.js';
 import type { TemplateSpec } from '../templates/spec.js';
 
@@ -13,9 +13,13 @@ export interface OpenedLayout {
   dataRows: AsyncIterable<Row>;
   /** The same rows in batches (see SheetSource.rowBatches): one await per batch. Never an empty batch. */
   dataRowBatches: AsyncIterable<Row[]>;
-  /** Hands out only the data rows whose number `keep` accepts; call before iterating. (TEMPORARY: filters after parsing.) */
+  /**
+   * Leaves out of dataRows/dataRowBatches every row for which keep(rowNumber) is false, so that
+   * readers of the same file can share its rows out (see SheetSource.keepRows). Call it before
+   * iterating them.
+   */
   keepRows(keep: (rowNumber: number) => boolean): void;
-  /** True once a data row's number was not above the one before it (a hand-made file). */
+  /** See SheetSource.rowsOutOfOrder: once the rows have been read, whether their numbers ever went back. */
   rowsOutOfOrder(): boolean;
   /** Stops reading and releases the file (when dataRows is not iterated to the end). */
   close(): Promise<void>;
@@ -224,25 +228,17 @@ export async function openLayout(
       }),
     );
   }
+  const after = head.filter((r) => r.rowNumber > mapping.lastHeaderRow);
   let keep: ((rowNumber: number) => boolean) | null = null;
-  let last = 0;
-  let outOfOrder = false;
-  const kept = (rows: Row[]): Row[] => {
-    for (const r of rows) {
-      if (r.rowNumber <= last) outOfOrder = true;
-      last = r.rowNumber;
-    }
-    return keep === null ? rows : rows.filter((r) => keep!(r.rowNumber));
-  };
   async function* dataRowBatches(): AsyncGenerator<Row[]> {
     try {
-      const after = kept(head.filter((r) => r.rowNumber > mapping!.lastHeaderRow));
-      if (after.length > 0) yield after;
+      // The rows read with the header were read before any filter; the source filters the rest.
+      const first = keep === null ? after : keptRows(after, keep);
+      if (first.length > 0) yield first;
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        const rows = kept(next.value);
-        if (rows.length > 0) yield rows;
+        yield next.value;
       }
     } finally {
       await iterator.return?.();
@@ -254,8 +250,11 @@ export async function openLayout(
     mapping,
     dataRows: rowsOf(batches),
     dataRowBatches: batches,
-    keepRows: (k) => void (keep = k),
-    rowsOutOfOrder: () => outOfOrder,
+    keepRows: (k) => {
+      keep = k;
+      source.keepRows(k);
+    },
+    rowsOutOfOrder: () => source.rowsOutOfOrder(),
     close: async () => void (await iterator.return?.()),
   };
 }

@@ -39,13 +39,17 @@ export async function openCsv(path: string, file: string, opts: CsvOpenOptions =
   } finally {
     await fh.close();
   }
-  const rowBatches = (): AsyncIterable<Row[]> => readCsvBatches(path, file, encoding, skip, delimiter);
+  const filter: RowFilter = { keep: null };
+  const rowBatches = (): AsyncIterable<Row[]> => readCsvBatches(path, file, encoding, skip, delimiter, filter);
   return {
     file,
     sheet: csvSheetName(file),
     format: 'csv',
     rowBatches,
     rows: () => rowsOf(rowBatches()),
+    keepRows: (keep) => void (filter.keep = keep),
+    // Records are numbered as they come.
+    rowsOutOfOrder: () => false,
     merges: () => [],
   };
 }
@@ -55,8 +59,20 @@ export function csvSheetName(file: string): string {
   return basename(file, extname(file));
 }
 
+/** SheetSource.keepRows for a CSV: records are parsed all the same, rejected ones are not made into rows. */
+interface RowFilter {
+  keep: ((rowNumber: number) => boolean) | null;
+}
+
 /** The rows of the records csv-parse has ready at each turn, as one batch. */
-async function* readCsvBatches(path: string, file: string, encoding: CsvEncoding, skip: number, delimiter: Delimiter): AsyncGenerator<Row[]> {
+async function* readCsvBatches(
+  path: string,
+  file: string,
+  encoding: CsvEncoding,
+  skip: number,
+  delimiter: Delimiter,
+  filter: RowFilter,
+): AsyncGenerator<Row[]> {
   const source = createReadStream(path, { start: skip, highWaterMark: 1 << 20 });
   const decoded = { lines: 1 };
   const parser = parse({
@@ -78,6 +94,7 @@ async function* readCsvBatches(path: string, file: string, encoding: CsvEncoding
       for (const record of records) {
         rowNumber++;
         lastLine += 1 + newlinesIn(record);
+        if (filter.keep !== null && !filter.keep(rowNumber)) continue;
         const row = toRow(record, rowNumber);
         if (row) rows.push(row);
       }

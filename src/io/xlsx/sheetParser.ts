@@ -4,6 +4,10 @@
 // per tag of a 200 MB sheet. Working on bytes, it decodes only the text values
 // it keeps, and a character split between two chunks needs no care.
 // Namespace prefixes (<x:c>) are ignored.
+//
+// A row filter (`keep`) lets a reader skip the rows another reader of the same
+// sheet owns: a rejected row is jumped over with a search for its end tag
+// instead of being tokenized, unless something in it could fool that search.
 import { xlsxCorrupt } from '../readErrors.js';
 import type { Cell, MergeRange, Row } from '../table.js';
 import { CellValues, type SheetContext } from './cellValues.js';
@@ -13,6 +17,21 @@ import { CellType, cellTypeAt, columnAt, numberAt, uintAt } from './sheetValues.
 import { MAX_PENDING_CHARS, parseAttrs } from './xmlScan.js';
 
 export type { SheetContext } from './cellValues.js';
+
+/**
+ * Bytes that stop a fast skip, so the row is parsed (and dropped) instead. In the
+ * skipped stretch they may start what a plain search for the end tag would misread:
+ * `<!` (a comment or CDATA, which can hold a literal </row>) and `<?`; or a tag the
+ * parser reacts to even inside a row: w for row and worksheet (another row start, a
+ * </row > with spaces or another prefix), h for sheetData and worksheet, g for
+ * mergeCell. None of them occurs in a row of plain cells (`<c r="B2" s="1" t="s"><v>7</v></c>`),
+ * and each is searched for with one native call per write, not per row.
+ */
+const SKIP_STOPS = [119 /* w, first: it also finds the end tag */, 33 /* ! */, 63 /* ? */, 104 /* h */, 103 /* g */];
+/** skipRow results besides the position after the row. */
+const SKIP_MORE = -1;
+const SKIP_PARSE = -2;
+const ROW_END = Buffer.from('</row>');
 
 export class SheetParser {
   /** Finished rows; the caller drains this after each write(). */
@@ -52,6 +71,25 @@ export class SheetParser {
   // only the missing end tags tell it from a complete one.
   private sheetDataEnded = false;
   private worksheetEnded = false;
+  /**
+   * Which rows to emit; null: all. Checked when a row's start tag is read, so it applies to rows
+   * that start after it is set. A rejected row leaves no trace; its cells are not even read
+   * when it can be skipped safely, so errors in them (a bad shared-string index) go unnoticed.
+   */
+  keep: ((rowNumber: number) => boolean) | null = null;
+  /**
+   * Set once a row's number was not above the one before it (a hand-made file: Excel writes rows in
+   * order). Readers sharing rows out by number (keep) cannot put such a file back in order.
+   */
+  rowsOutOfOrder = false;
+  /** The current row was rejected by `keep`: parsed only when it could not be skipped, never emitted. */
+  private dropRow = false;
+  /** Inside a rejected row whose end tag has not come yet; only a few bytes of it are kept between writes. */
+  private skipping = false;
+  /** That row's end tag: `</row>`, or `</x:row>` after `<x:row>`. */
+  private skipEnd: Buffer = ROW_END;
+  /** Per SKIP_STOPS byte, where it next occurs in the current buffer (from the last search on); -1: not searched. */
+  private readonly stopAt = new Int32Array(SKIP_STOPS.length);
 
   constructor(private readonly ctx: SheetContext) {
     this.values = new CellValues(ctx);
@@ -62,7 +100,9 @@ export class SheetParser {
     const input = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const buf = this.restLength === 0 ? input : this.join(input);
     let pos = 0;
-    for (;;) {
+    this.stopAt.fill(-1);
+    if (this.skipping) pos = this.skipFrom(buf, 0);
+    while (!this.skipping) {
       // Tags usually follow each other directly; checking the next byte saves a search.
       const lt = pos < buf.length && buf[pos] === 60 ? pos : findByte(buf, 60 /* < */, pos);
       if (lt === -1) {
@@ -141,6 +181,11 @@ export class SheetParser {
       } else if (len === 3 && first === 114 /* r */ && bytesAre(buf, ns, 'row')) {
         this.openRow(buf, nameEnd, selfClosing ? gt - 1 : gt);
         if (selfClosing) this.endRow();
+        else if (this.dropRow) {
+          this.skipEnd = ns === lt + 1 ? ROW_END : this.prefixedRowEnd(buf, lt + 1, ns);
+          pos = this.skipFrom(buf, gt + 1);
+          continue;
+        }
       } else if (!selfClosing && len === 2 && first === 105 /* i */ && buf[ns + 1] === 115) {
         this.inIs = true;
       } else if (!selfClosing && len === 3 && bytesAre(buf, ns, 'rPh')) {
@@ -170,7 +215,62 @@ export class SheetParser {
     }
     if (this.inCell) this.endCell();
     if (this.rowHasValue) this.endRow();
+    this.skipping = false;
     this.restLength = 0;
+  }
+
+  /**
+   * Skips the rejected row whose content starts at `from` (its start tag already read, or the
+   * kept tail of it). Returns where to go on: after its end tag; at `from` to parse it
+   * (dropRow keeps it out of `rows`) when the stretch could fool the search; or, when the end
+   * tag is not in `buf` yet, where the few bytes to keep start (this.skipping is then set).
+   */
+  private skipFrom(buf: Buffer, from: number): number {
+    const end = this.skipRow(buf, from);
+    this.skipping = end === SKIP_MORE;
+    if (end >= 0) return end;
+    if (end === SKIP_PARSE) return from;
+    return Math.max(from, buf.length - this.skipEnd.length);
+  }
+
+  /**
+   * The position after the end tag of the rejected row whose content starts at `from`;
+   * SKIP_MORE when it is not in `buf` yet; SKIP_PARSE when a SKIP_STOPS byte comes first.
+   * An end tag the parser would not see as one (inside another tag, as in `<c a="</row>">`:
+   * not well-formed, `<` must be escaped there) ends where that tag ends, and what follows
+   * lands in the same dropped row either way.
+   */
+  private skipRow(buf: Buffer, from: number): number {
+    const tag = this.skipEnd;
+    const w = this.nextStop(0, buf, from);
+    // Where the end tag would start if this w is its last letter.
+    const start = w - (tag.length - 2);
+    let stretchEnd = buf.length;
+    if (w + 1 < buf.length) {
+      if (start < from || buf[w + 1] !== 62 /* > */) return SKIP_PARSE;
+      for (let i = 0; i < tag.length - 2; i++) if (buf[start + i] !== tag[i]) return SKIP_PARSE;
+      stretchEnd = start;
+    }
+    for (let k = 1; k < SKIP_STOPS.length; k++) if (this.nextStop(k, buf, from) < stretchEnd) return SKIP_PARSE;
+    return stretchEnd === buf.length ? SKIP_MORE : w + 2;
+  }
+
+  /** Position of SKIP_STOPS[k] at or after `from` (buf.length when none): one native search per write, not per row. */
+  private nextStop(k: number, buf: Buffer, from: number): number {
+    let at = this.stopAt[k]!;
+    if (at < from) {
+      at = buf.indexOf(SKIP_STOPS[k]!, from);
+      if (at === -1) at = buf.length;
+      this.stopAt[k] = at;
+    }
+    return at;
+  }
+
+  /** `</x:row>` for a row opened as `<x:row>` (prefix in buf[from, ns)); the last one is reused. */
+  private prefixedRowEnd(buf: Buffer, from: number, ns: number): Buffer {
+    const last = this.skipEnd;
+    if (last.length === ns - from + 6 && buf.compare(last, 2, 2 + ns - from, from, ns) === 0) return last;
+    return Buffer.concat([Buffer.from('</'), buf.subarray(from, ns), Buffer.from('row>')]);
   }
 
   /** The kept tail followed by `chunk`, in the reused buffer. */
@@ -225,10 +325,16 @@ export class SheetParser {
       if (a.nameLen === 1 && buf[a.nameStart] === 114 /* r */) r = uintAt(buf, a.valueStart, a.valueEnd);
       else if (a.nameLen === 6 && bytesAre(buf, a.nameStart, 'hidden')) hidden = isTrueAt(buf, a.valueStart, a.valueEnd);
     }
+    if (r > 0 && r <= this.rowNumber) this.rowsOutOfOrder = true;
     this.rowNumber = r > 0 ? r : this.rowNumber + 1;
-    // A copy of an empty array, not `new Array`: no allocation site to pretenure (see cellValues.ts).
-    if (this.blank.length !== this.width) this.blank = new Array<Cell | undefined>(this.width);
-    this.cells = this.blank.slice();
+    // Left set after the row ends: stray cells after it belong to it (see endRow).
+    this.dropRow = this.keep !== null && !this.keep(this.rowNumber);
+    if (this.dropRow) this.cells = [];
+    else {
+      // A copy of an empty array, not `new Array`: no allocation site to pretenure (see cellValues.ts).
+      if (this.blank.length !== this.width) this.blank = new Array<Cell | undefined>(this.width);
+      this.cells = this.blank.slice();
+    }
     this.formulas = undefined;
     this.rowHidden = hidden;
     this.rowHasValue = false;
@@ -238,7 +344,7 @@ export class SheetParser {
 
   private endRow(): void {
     if (this.inCell) this.endCell();
-    if (this.rowHasValue) {
+    if (this.rowHasValue && !this.dropRow) {
       // As long as its last value reaches, as if it had grown cell by cell.
       this.cells.length = this.lastValueCol + 1;
       this.width = this.cells.length;

@@ -5,7 +5,7 @@
 // keeps part of its text in a temp file from open until the rows have been read
 // (or the reading stopped or failed).
 import { ShiliError } from '../../errors.js';
-import { rowsOf, type MergeRange, type Row, type SheetInfo, type SheetSource } from '../table.js';
+import { keptRows, rowsOf, type MergeRange, type Row, type SheetInfo, type SheetSource } from '../table.js';
 import { sheetNotFound, xlsxCorrupt, xlsxNoSheet } from '../readErrors.js';
 import { findPart, readPartText } from './packageParts.js';
 import { SharedStrings, type SharedStringsLimits } from './sharedStrings.js';
@@ -69,8 +69,11 @@ export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions
   }
 
   let merges: MergeRange[] = [];
+  let keep: ((rowNumber: number) => boolean) | null = null;
+  let parser: SheetParser | undefined;
   const rowBatches = (): AsyncIterable<Row[]> => {
-    const parser = new SheetParser(ctx);
+    parser = new SheetParser(ctx);
+    parser.keep = keep;
     merges = parser.merges;
     return readRowBatches(path, file, part, parser, opts.limits, ctx);
   };
@@ -80,6 +83,11 @@ export async function openXlsx(path: string, file: string, opts: XlsxOpenOptions
     format: 'xlsx',
     rowBatches,
     rows: () => rowsOf(rowBatches()),
+    keepRows: (k) => {
+      keep = k;
+      if (parser) parser.keep = k;
+    },
+    rowsOutOfOrder: () => parser?.rowsOutOfOrder ?? false,
     merges: () => merges,
   };
 }
@@ -109,14 +117,15 @@ async function* readRowBatches(
       for (let at = 0; at < bytes.length; at += PARSE_PIECE) {
         parser.write(bytes.length <= PARSE_PIECE ? bytes : bytes.subarray(at, at + PARSE_PIECE));
         if (parser.rows.length > 0) {
-          const done = parser.rows;
+          const done = kept(parser);
           parser.rows = [];
-          yield done;
+          if (done.length > 0) yield done;
         }
       }
     }
     parser.end();
-    if (parser.rows.length > 0) yield parser.rows;
+    const last = kept(parser);
+    if (last.length > 0) yield last;
   } catch (err) {
     if (err instanceof ShiliError) err.location.sheet ??= sheet;
     throw err;
@@ -125,6 +134,14 @@ async function* readRowBatches(
     sharedStrings.close();
     await zip?.close();
   }
+}
+
+/**
+ * The parser's finished rows that its filter accepts. It drops the rows it rejects itself, but
+ * a row that had started when the filter was set is still emitted.
+ */
+function kept(parser: SheetParser): Row[] {
+  return parser.keep === null ? parser.rows : keptRows(parser.rows, parser.keep);
 }
 
 function worksheets(sheets: WorkbookSheet[]): WorkbookSheet[] {
