@@ -103,8 +103,9 @@ describe('pass 1 on two threads', () => {
   }, 120_000);
 
   it('reads rows whose numbers go backwards in file order, as one thread does', async () => {
-    // Row 40 (a helper row in blocks of 7) renumbered 12: not above the row before it.
-    const file = edited(national, (xml) => xml.replace(/<row r="40"([^>]*)>(.*?)<\/row>/, (_m, attrs: string, cells: string) => `<row r="12"${attrs}>${cells.replace(/r="([A-Z]+)40"/g, 'r="$112"')}</row>`));
+    // Row 41 (the helper's, in blocks of 7; an upload row) renumbered 16 (the conversion thread's):
+    // merged by number, it would be uploaded before rows 35–39, which the file has before it.
+    const file = edited(national, (xml) => xml.replace(/<row r="41"([^>]*)>(.*?)<\/row>/, (_m, attrs: string, cells: string) => `<row r="16"${attrs}>${cells.replace(/r="([A-Z]+)41"/g, 'r="$116"')}</row>`));
     const a = await single(file);
     const b = await split(file, 7);
     expect(withoutPaths(b)).toEqual(withoutPaths(a));
