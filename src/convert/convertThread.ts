@@ -36,11 +36,12 @@ export interface ConvertWorkerData {
   /** Tier 2's layout, resolved by the command (plain data, cloned to the worker). */
   cityTemplate: TemplateSpec;
   cleanup: CleanupChannel;
-  /** For the pass-1 helper thread the conversion thread starts (pass1Thread.ts). */
-  helperCleanup: CleanupChannel;
 }
 
-export type ConvertRequest = { op: 'convert'; file: string; options: ThreadConvertOptions } | { op: 'close' };
+export type ConvertRequest =
+  /** `helperCleanup`: the temp-file channel of this file's pass-1 helper thread, if it gets one (pass1Thread.ts). */
+  | { op: 'convert'; file: string; options: ThreadConvertOptions; helperCleanup: CleanupChannel }
+  | { op: 'close' };
 
 export type ConvertReply =
   | { type: 'ready' }
@@ -57,15 +58,16 @@ interface Pending {
 export class ConvertThread {
   readonly #worker: Worker;
   readonly #cleanups = new WorkerCleanups();
-  readonly #helperCleanups = new WorkerCleanups();
+  /** The temps of the current file's pass-1 helper thread. */
+  #helperCleanups: WorkerCleanups | undefined;
   #pending: Pending | undefined;
   #dead: Error | undefined;
 
-  private constructor(data: Omit<ConvertWorkerData, 'cleanup' | 'helperCleanup'>) {
+  private constructor(data: Omit<ConvertWorkerData, 'cleanup'>) {
     const limits = convertHeapLimits();
     this.#worker = new Worker(new URL('./convertWorker.js', import.meta.url), {
-      workerData: { ...data, cleanup: this.#cleanups.channel, helperCleanup: this.#helperCleanups.channel } satisfies ConvertWorkerData,
-      transferList: [this.#cleanups.channel.port, this.#helperCleanups.channel.port],
+      workerData: { ...data, cleanup: this.#cleanups.channel } satisfies ConvertWorkerData,
+      transferList: [this.#cleanups.channel.port],
       resourceLimits: limits,
     });
     this.#worker.on('message', (reply: ConvertReply) => {
@@ -81,7 +83,7 @@ export class ConvertThread {
   }
 
   /** Starts the worker, which opens the roster and checks it is not empty. */
-  static async open(data: Omit<ConvertWorkerData, 'cleanup' | 'helperCleanup'>): Promise<ConvertThread> {
+  static async open(data: Omit<ConvertWorkerData, 'cleanup'>): Promise<ConvertThread> {
     const thread = new ConvertThread(data);
     try {
       await thread.#await();
@@ -100,8 +102,17 @@ export class ConvertThread {
   async convert(file: string, options: ThreadConvertOptions, onProgress?: (rows: number) => void): Promise<ConvertSummary> {
     if (this.#dead) throw this.#dead;
     const reply = this.#await(onProgress);
-    this.#worker.postMessage({ op: 'convert', file, options } satisfies ConvertRequest);
-    return (await reply)!;
+    // Each file's helper thread gets a channel of its own: the thread ends with the file (its
+    // memory with it), and whatever temps it left are removed once the file is done.
+    const helper = (this.#helperCleanups = new WorkerCleanups());
+    this.#worker.postMessage({ op: 'convert', file, options, helperCleanup: helper.channel } satisfies ConvertRequest, [helper.channel.port]);
+    try {
+      return (await reply)!;
+    } finally {
+      helper.removeAll();
+      helper.close();
+      this.#helperCleanups = undefined;
+    }
   }
 
   /** Closes the worker's database and ends the thread. */
@@ -111,10 +122,8 @@ export class ConvertThread {
       if (this.#dead) return resolve();
       this.#worker.once('exit', () => resolve());
     });
-    for (const c of [this.#cleanups, this.#helperCleanups]) {
-      c.removeAll();
-      c.close();
-    }
+    this.#cleanups.removeAll();
+    this.#cleanups.close();
   }
 
   #await(onProgress?: (rows: number) => void): Promise<ConvertSummary | undefined> {
@@ -126,7 +135,7 @@ export class ConvertThread {
     this.#dead = err;
     // Whatever the worker was writing is incomplete: its temps go now, not at exit.
     this.#cleanups.removeAll();
-    this.#helperCleanups.removeAll();
+    this.#helperCleanups?.removeAll();
     const p = this.#pending;
     this.#pending = undefined;
     p?.reject(err);

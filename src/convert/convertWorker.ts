@@ -21,7 +21,6 @@ forwardCleanups(data.cleanup);
 
 let db: Database.Database | undefined;
 let roster: RosterStore | undefined;
-const helper = new Pass1Helper({ dbPath: data.dbPath, cleanup: data.helperCleanup });
 try {
   db = openDatabase(data.dbPath, { mustExist: true });
   roster = new RosterStore(db);
@@ -29,7 +28,6 @@ try {
     throw new ShiliError('ROSTER_EMPTY', '学生名单数据库是空的', { hint: '请先运行 shili roster import <名单文件> 导入学生名单' });
   }
   send({ type: 'ready' });
-  helper.warm();
 } catch (err) {
   send({ type: 'failed', error: toWire(err) });
 }
@@ -37,21 +35,23 @@ try {
 
 port.on('message', (req: ConvertRequest) => {
   if (req.op === 'close') {
-    // The helper's read-only connection first: the last to close removes -wal and -shm.
-    void helper.close().finally(() => {
-      db?.close();
-      port.close();
-    });
+    db?.close();
+    port.close();
     return;
   }
+  // A helper thread for this file only, started if the file is big enough to share (pass1Thread.ts).
+  const helper = new Pass1Helper({ dbPath: data.dbPath, cleanup: req.helperCleanup });
   convertNationalToCity(req.file, {
     ...req.options,
     roster: roster!,
     cityTemplate: data.cityTemplate,
     onProgress: (rows) => send({ type: 'progress', rows }),
     pass1Helper: helper,
-  }).then(
-    (summary) => send({ type: 'done', summary }),
-    (err: unknown) => send({ type: 'failed', error: toWire(err) }),
-  );
+  })
+    // Its read-only connection closes before the reply: the last connection to close removes -wal and -shm.
+    .finally(() => helper.close())
+    .then(
+      (summary) => send({ type: 'done', summary }),
+      (err: unknown) => send({ type: 'failed', error: toWire(err) }),
+    );
 });

@@ -36,6 +36,8 @@ export interface ConvertOptions {
   pass1Helper?: Pass1Helper;
   /** Rows per block of the two threads' alternate blocks (tests make it small). */
   splitBlockRows?: number;
+  /** Smallest file given to the helper (pass1Thread.ts SPLIT_MIN_BYTES; tests make it 0). */
+  splitMinBytes?: number;
 }
 
 export interface ConvertSummary {
@@ -63,10 +65,15 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
   // The helper thread opens the file alongside (pass1Thread.ts); every way out below abandons it.
   let helperRows = 0;
   let ownRows = 0;
-  const helper = opts.pass1Helper?.start(input, opts.open, () => {
-    helperRows = helper!.rows;
-    opts.onProgress?.(ownRows + helperRows);
-  });
+  const helper = opts.pass1Helper?.start(
+    input,
+    opts.open,
+    () => {
+      helperRows = helper!.rows;
+      opts.onProgress?.(ownRows + helperRows);
+    },
+    opts.splitMinBytes,
+  );
   let layout: OpenedLayout;
   try {
     layout = await openLayout(input, getTemplate('beijing-city-upload'), opts.open, ['examDate']);

@@ -5,9 +5,11 @@
 // spill and duplicate table come back to the conversion thread, which merges them with its own
 // (MergedSpills, DuplicateTracker.merge) and writes every output in pass 2, as before.
 //
-// The helper lives as long as the conversion thread and serves the files of a batch one after the
-// other; it has its own read-only roster connection and heap limits like the conversion thread's.
-import { closeSync, openSync, readSync } from 'node:fs';
+// A helper thread serves one file and ends with its first pass, so that its heap (tens of MB once
+// it has read half a district) is given back before pass 2 writes the outputs. Files under
+// SPLIT_MIN_BYTES get none: starting a thread (~0.2 s) would cost more than it saves. It has its
+// own read-only roster connection and the conversion thread's heap limits.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { CleanupChannel } from '../io/cleanup.js';
 import type { OpenOptions } from '../io/open.js';
@@ -19,6 +21,9 @@ import type { HandedOverSpill } from './spill.js';
 
 /** Rows per block: the threads take alternate blocks of row numbers (block 0 holds the header). */
 export const SPLIT_BLOCK_ROWS = 256;
+
+/** Files smaller than this (about 8,000 rows of a national template) are read by one thread. */
+export const SPLIT_MIN_BYTES = 1024 * 1024;
 
 /** The rows of `thread` (0: the conversion thread, 1: the helper). */
 export function splitKeep(blockRows: number, thread: 0 | 1): (rowNumber: number) => boolean {
@@ -110,9 +115,10 @@ export class HelperJob {
     await this.#settled;
   }
 
-  /** The spill of result() is now the conversion thread's (new Spill(result.spill)). */
+  /** The spill of result() is now the conversion thread's (new Spill(result.spill)): the helper can go. */
   adopted(path: string): void {
     this.helper.post({ op: 'release', path });
+    void this.helper.close();
   }
 
   /**
@@ -133,33 +139,30 @@ export class HelperJob {
   }
 }
 
-/** The conversion thread's handle on the helper thread; the worker starts with the first file. */
+/** The conversion thread's handle on one file's helper thread, started by start(). */
 export class Pass1Helper {
   #worker: Worker | undefined;
   #exited: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
   readonly #jobs = new Map<number, HelperJob>();
 
   constructor(private readonly data: HelperWorkerData) {}
 
   /**
    * Starts the helper on `file` when it is a zip (an .xlsx; CSV is read by the conversion thread
-   * alone), so the helper opens it while the conversion thread does too. Undefined otherwise.
+   * alone) of at least `minBytes`, so the helper opens it while the conversion thread does too.
+   * Undefined otherwise. One file per helper.
    */
-  start(file: string, open: OpenOptions | undefined, onProgress: () => void): HelperJob | undefined {
-    if (this.#dead || !looksLikeZip(file)) return undefined;
+  start(file: string, open: OpenOptions | undefined, onProgress: () => void, minBytes = SPLIT_MIN_BYTES): HelperJob | undefined {
+    if (this.#dead || this.#worker || !looksLikeZip(file) || sizeOf(file) < minBytes) return undefined;
     const job = new HelperJob(this, onProgress);
     this.#jobs.set(job.id, job);
     this.post({ op: 'open', id: job.id, file, open: open ?? {} });
     return job;
   }
 
-  /** Starts the thread now, so it is ready when the first file comes (a thread takes ~0.2 s to load). */
-  warm(): void {
-    if (!this.#dead) this.#spawn();
-  }
-
   post(req: HelperRequest): void {
-    if (!this.#dead) this.#spawn().postMessage(req);
+    if (!this.#dead && !this.#closing) this.#spawn().postMessage(req);
   }
 
   #spawn(): Worker {
@@ -196,18 +199,28 @@ export class Pass1Helper {
     this.#jobs.clear();
   }
 
-  /**
-   * Set once the helper died (out of memory, say). It is not started again — its cleanup channel
-   * crossed to it for good, and the main thread removes what it left — so later files of the batch
-   * are read by the conversion thread alone.
-   */
+  /** Set once the helper died (out of memory, say): the main thread removes what it left. */
   #dead: Error | undefined;
 
-  /** Closes the helper's roster connection and ends the thread. */
-  async close(): Promise<void> {
-    if (!this.#worker) return;
-    if (!this.#dead) this.#worker.postMessage({ op: 'close' } satisfies HelperRequest);
-    await this.#exited;
+  /**
+   * Closes the helper's roster connection and ends the thread, after the messages posted before.
+   * Safe to call more than once.
+   */
+  close(): Promise<void> {
+    if (!this.#worker) return Promise.resolve();
+    if (!this.#closing) {
+      if (!this.#dead) this.#worker.postMessage({ op: 'close' } satisfies HelperRequest);
+      this.#closing = this.#exited!;
+    }
+    return this.#closing;
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -53,12 +53,25 @@ async function single(file: string): Promise<ConvertSummary> {
   }
 }
 
-/** Through the conversion thread and its helper (built code), as the command runs it. */
-async function split(file: string, blockRows: number, progress: number[] = []): Promise<ConvertSummary> {
+/** The conversion thread and its helper thread (built code), as the command runs them. */
+async function convertThread(dir = scratchDir('shili-split-tmp-')) {
   const { ConvertThread } = (await import(dist('convert/convertThread.js'))) as typeof import('../../src/convert/convertThread.js');
-  const thread = await ConvertThread.open({ dbPath, cityTemplate: getTemplate('beijing-city') });
+  // The threads take the temp folder from the environment when they start.
+  const before = process.env['TMPDIR'];
+  process.env['TMPDIR'] = dir;
   try {
-    return await thread.convert(file, { outDir: scratchDir('shili-split-two-'), force: false, splitBlockRows: blockRows }, (n) => progress.push(n));
+    return await ConvertThread.open({ dbPath, cityTemplate: getTemplate('beijing-city') });
+  } finally {
+    if (before === undefined) delete process.env['TMPDIR'];
+    else process.env['TMPDIR'] = before;
+  }
+}
+
+/** Through the conversion thread, its helper taking every other block of `blockRows` rows. */
+async function split(file: string, blockRows: number, progress: number[] = []): Promise<ConvertSummary> {
+  const thread = await convertThread();
+  try {
+    return await thread.convert(file, { outDir: scratchDir('shili-split-two-'), force: false, splitBlockRows: blockRows, splitMinBytes: 0 }, (n) => progress.push(n));
   } finally {
     await thread.close();
   }
@@ -114,26 +127,37 @@ describe('pass 1 on two threads', () => {
 });
 
 describe('a damaged file read by two threads', () => {
-  // Blocks of 256 rows, as the command runs: rows 300 and 800 are the helper's, 520 the conversion thread's.
-  const convert = async (file: string) => {
-    const tmp = scratchDir('shili-split-tmp-');
-    const out = scratchDir('shili-split-out-');
-    const r = await runShili(['convert', 'national-to-city', file, national, '--db', dbPath, '--out', out], { tmp });
-    return { r, tmp, out };
-  };
-
+  // Blocks of 256 rows, as the command reads a big file: rows 300 and 800 are the helper's, 520 the conversion thread's.
   it.each([
     ['the helper', [300, 520], 300],
     ['the conversion thread', [520, 800], 520],
   ])('reports the error on the earliest row (%s has it), leaves no temp file, and goes on with the next file', async (_who, rows, expected) => {
     const file = edited(national, (xml) => rows.reduce((x, row) => badStringIn(row)(x), xml));
-    const { r, tmp, out } = await convert(file);
-    // The first file failed, the second converted.
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`A${expected}`);
-    expect(r.stderr).not.toContain(`A${rows.find((x) => x !== expected)}`);
-    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    const tmp = scratchDir('shili-split-tmp-');
+    const out = scratchDir('shili-split-out-');
+    const thread = await convertThread(tmp);
+    try {
+      const failed = await thread.convert(file, { outDir: out, force: false, splitMinBytes: 0 }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      // A ShiliError of the built code (the thread's), so compared by its fields.
+      expect(failed).toMatchObject({ code: 'XLSX_CORRUPT', location: { cell: `A${expected}` } });
+      expect(readdirSync(out)).toEqual([]);
+      // The same thread goes on with the next file of the batch.
+      const next = await thread.convert(national, { outDir: out, force: false, splitMinBytes: 0 });
+      expect(next.rows).toBe(1500);
+    } finally {
+      await thread.close();
+    }
     expect(readdirSync(tmp)).toEqual([]);
     expect(readdirSync(out).sort()).toEqual(['national.city-template.xlsx', 'national.city-upload.xlsx', 'national.unmatched.xlsx']);
+  }, 120_000);
+
+  it('leaves a file under the size limit to one thread', async () => {
+    // The command's own default: this 200 KB file gets no helper, and converts the same.
+    const r = await runShili(['convert', 'national-to-city', national, '--db', dbPath, '--out', scratchDir('shili-split-cli-'), '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).rows).toBe(1500);
   }, 120_000);
 });
