@@ -156,6 +156,26 @@ describe('ZipWriter', () => {
     expect(extract(file, entries[2]!).equals(noise)).toBe(true);
   });
 
+  it('progress() resumes once zlib has taken one queued write, not the whole queue', async () => {
+    const file = join(dir, 'progress.zip');
+    const zip = await ZipWriter.create(file);
+    const entry = zip.startEntry('rows.xml', 1);
+    await entry.progress(); // nothing queued: at once
+    const parts = [0, 1, 2, 3].map((k) => Buffer.alloc(1 << 20, `<row r="${k}">行${k}</row>`));
+    const taken: number[] = [];
+    parts.forEach((p, k) => entry.write(p, () => taken.push(k)));
+    await entry.progress();
+    // zlib took the first write and moved on; the later ones are still queued (drained() would wait for all four).
+    expect(taken).toEqual([0]);
+    expect(entry.queued).toBeGreaterThanOrEqual(3 << 20);
+    while (entry.queued > 0) await entry.progress();
+    expect(taken).toEqual([0, 1, 2, 3]);
+    await entry.end();
+    await zip.close();
+    const { entries } = centralDirectory(file);
+    expect(extract(file, entries[0]!).equals(Buffer.concat(parts))).toBe(true);
+  });
+
   it('uses ZIP64 records when entries start beyond 4 GiB', async () => {
     const file = join(dir, 'far.zip');
     // A sparse gap: the file is 4 GiB long but takes almost no disk.

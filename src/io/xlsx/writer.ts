@@ -344,14 +344,15 @@ export class XlsxWriter {
     const filled = full.subarray(0, this.used);
     this.chunk = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
     this.used = 0;
-    const ok = entry.write(filled, () => {
+    entry.write(filled, () => {
       if (this.spare.length < MAX_SPARE) this.spare.push(full);
     });
-    if (!ok) return entry.drained();
-    // zlib starts on the next chunk only when the event loop runs its callback for the last one.
-    // A caller whose row loop never waits would leave the thread pool idle meanwhile, so give
-    // the loop one turn whenever a chunk has to queue.
-    if (entry.queued > filled.length) return nextTurn();
+    // zlib starts on the next chunk only when the event loop runs its callback for the last one,
+    // so a row loop that never waits leaves it idle from the end of one chunk to the next flush.
+    // When zlib is still busy with an earlier chunk, wait until it has taken that one: it then
+    // starts on this chunk at once, and the rows fill the next chunk meanwhile. Waiting for the
+    // whole queue instead (drained()) left both sides idle in turn.
+    if (entry.queued > filled.length) return entry.progress();
   }
 
   private growCellOpen(n: number): void {
@@ -366,10 +367,6 @@ export class XlsxWriter {
   private assertOpen(): void {
     if (this.done) throw new Error('XlsxWriter already closed');
   }
-}
-
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function roundWidth(w: number): number {

@@ -207,6 +207,8 @@ export class ZipEntry {
   private header: Buffer = Buffer.alloc(0);
   /** The last output seen, held back until more follows: it ends with the gzip trailer. */
   private held: Buffer = Buffer.alloc(0);
+  /** progress() callers, woken when zlib has taken a write. */
+  private waiting: (() => void)[] = [];
 
   constructor(
     private readonly zip: ZipWriter,
@@ -236,7 +238,24 @@ export class ZipEntry {
       this.zip.failNow(tooLarge(this.zip.path));
     }
     this.record.size += buf.length;
-    return this.gzip.write(buf, taken);
+    return this.gzip.write(buf, () => {
+      taken?.();
+      const waiting = this.waiting;
+      if (waiting.length === 0) return;
+      this.waiting = [];
+      for (const resolve of waiting) resolve();
+    });
+  }
+
+  /**
+   * Resolves once zlib has taken one more of the writes queued now (at once when none is queued).
+   * Unlike drained(), which waits for the whole queue, the caller resumes as soon as zlib has
+   * moved on to the next queued write: both keep working.
+   */
+  progress(): Promise<void> {
+    this.zip.throwIfFailed();
+    if (this.gzip.writableLength === 0) return Promise.resolve();
+    return Promise.race([new Promise<void>((resolve) => this.waiting.push(resolve)), this.zip.failed]);
   }
 
   drained(): Promise<void> {
