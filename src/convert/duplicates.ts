@@ -10,6 +10,26 @@ function hashParts(s: string): [number, number] {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
+  return hashEnd(h1, h2);
+}
+
+/**
+ * hashParts of the text in UTF-8 `bytes[start, end)` when it is ASCII (byte = UTF-16 unit), without
+ * making a string; null otherwise.
+ */
+function asciiHashParts(bytes: Uint8Array, start: number, end: number): [number, number] | null {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = start; i < end; i++) {
+    const ch = bytes[i]!;
+    if (ch >= 0x80) return null;
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  return hashEnd(h1, h2);
+}
+
+function hashEnd(h1: number, h2: number): [number, number] {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return [(2097151 & h2) >>> 0, h1 >>> 0];
@@ -155,6 +175,18 @@ export class DuplicateTracker {
       this.first[i] = rows[0]!;
       this.repeats.set(i, { more: rows.slice(1), conflict });
     }
+  }
+
+  /**
+   * isConflict and isFirst in one look-up, for a key given as UTF-8 `bytes[start, end)` (pass 2's
+   * clean rows, whose 学籍号 need not become a string): 'conflict' when the key's rows differ,
+   * else 'first' when `row` is the key's first row, else 'identical'.
+   */
+  occurrenceAt(bytes: Uint8Array, start: number, end: number, row: number): Occurrence {
+    const [hi, lo] = asciiHashParts(bytes, start, end) ?? hashParts(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8'));
+    const i = this.slot(hi, lo);
+    if (this.repeats.get(i)?.conflict === true) return 'conflict';
+    return this.first[i] === row ? 'first' : 'identical';
   }
 
   /** Every row holding `key`, in file order. */

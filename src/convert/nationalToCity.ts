@@ -127,13 +127,18 @@ export async function convertNationalToCity(input: string, opts: ConvertOptions)
       const rowNumber = item.row.rowNumber;
       const mergeReasons = merged.size > 0 ? merged.get(rowNumber) : undefined;
       // Fast path for clean rows: unless a duplicate elsewhere says otherwise, they go straight to tier 1.
-      if (item.clean && !mergeReasons && !pass1.duplicates.isConflict(item.row.studentId)) {
-        if (pass1.duplicates.isFirst(item.row.studentId, rowNumber)) {
-          summary.matched++;
-          const p = writers.uploadClean(item.row);
-          if (p) await p;
-        } else summary.merged++;
-        continue;
+      if (item.clean && !mergeReasons) {
+        // The 学籍号 is looked up by its bytes: no string per row.
+        const line = item.row;
+        const occurrence = pass1.duplicates.occurrenceAt(line.bytes, line.idStart, line.idEnd, rowNumber);
+        if (occurrence !== 'conflict') {
+          if (occurrence === 'first') {
+            summary.matched++;
+            const p = writers.uploadClean(line);
+            if (p) await p;
+          } else summary.merged++;
+          continue;
+        }
       }
       const c = item.clean ? expandClean(item.row, upload) : item.row;
       if (mergeReasons) c.valueReasons.push(...mergeReasons);

@@ -20,13 +20,25 @@ const NL = 0x0a;
  * A row with nothing wrong, in the roster: the cells of its upload row are final. Its bytes live in
  * the spill's read buffer, valid only until the next item is taken.
  */
-export interface CleanLine {
-  rowNumber: number;
-  studentId: string;
-  /** Tier-1 cell texts as UTF-8 in `bytes[start, end)`, separated by 0x01; "" for an empty cell. */
-  bytes: Buffer;
-  start: number;
-  end: number;
+export class CleanLine {
+  constructor(
+    readonly rowNumber: number,
+    /** The line: 学籍号 as UTF-8 in `bytes[idStart, idEnd)`, then the cells. */
+    readonly bytes: Buffer,
+    readonly idStart: number,
+    readonly idEnd: number,
+    /** Tier-1 cell texts as UTF-8 in `bytes[start, end)`, separated by 0x01; "" for an empty cell. */
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  /**
+   * 学籍号 as a string, made on demand: pass 2 looks a clean row's id up by its bytes
+   * (DuplicateTracker.occurrenceAt) and needs the string only for the rare row that goes elsewhere.
+   */
+  get studentId(): string {
+    return this.bytes.toString('utf8', this.idStart, this.idEnd);
+  }
 }
 
 /** The cell texts of a clean row as strings (for the rare clean row that ends up elsewhere than tier 1). */
@@ -263,6 +275,5 @@ function parseLine<T>(bytes: Buffer, start: number, end: number): SpilledRow<T> 
   let p = start;
   for (let b = bytes[p]!; b !== SEP_BYTE; b = bytes[++p]!) rowNumber = rowNumber * 10 + b - 0x30;
   const idEnd = bytes.indexOf(SEP_BYTE, ++p);
-  const studentId = bytes.toString('utf8', p, idEnd);
-  return { clean: true, row: { rowNumber, studentId, bytes, start: idEnd + 1, end } };
+  return { clean: true, row: new CleanLine(rowNumber, bytes, p, idEnd, idEnd + 1, end) };
 }

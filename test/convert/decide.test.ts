@@ -151,4 +151,32 @@ describe('DuplicateTracker', () => {
     expect(a.isConflict('G2')).toBe(false);
     expect(a.isFirst('G2', 301)).toBe(true);
   });
+
+  it('answers occurrenceAt for a key given as UTF-8 bytes inside a larger buffer as isConflict and isFirst do', () => {
+    const t = new DuplicateTracker();
+    const keys = ['G110101201001011234', 'L1', '学籍号7', 'G𠮷2', 'G2', 'G3'];
+    keys.forEach((k, i) => t.see(k, 7, i + 1));
+    t.see('G2', 7, 20); // identical repeat
+    t.see('G3', 8, 21); // conflicting repeat
+    t.see('学籍号7', 9, 22); // conflicting repeat of a non-ASCII key
+    const at = (key: string, row: number) => {
+      const bytes = Buffer.from(`9\u0001${key}\u0001cells`);
+      const start = 2;
+      return t.occurrenceAt(bytes, start, start + Buffer.byteLength(key), row);
+    };
+    expect(at('G110101201001011234', 1)).toBe('first');
+    expect(at('G110101201001011234', 2)).toBe('identical');
+    expect(at('L1', 2)).toBe('first');
+    expect(at('G𠮷2', 4)).toBe('first');
+    expect(at('G2', 5)).toBe('first');
+    expect(at('G2', 20)).toBe('identical');
+    expect(at('G3', 6)).toBe('conflict');
+    expect(at('G3', 21)).toBe('conflict');
+    expect(at('学籍号7', 3)).toBe('conflict');
+    expect(at('G4', 7)).toBe('identical');
+    for (const [k, row] of [['G2', 5], ['G2', 20], ['G3', 6], ['L1', 2], ['G𠮷2', 4]] as const) {
+      const expected = t.isConflict(k) ? 'conflict' : t.isFirst(k, row) ? 'first' : 'identical';
+      expect(at(k, row)).toBe(expected);
+    }
+  });
 });

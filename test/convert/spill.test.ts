@@ -74,6 +74,9 @@ describe('Spill', () => {
       const items = [...s.items()];
       expect(items).toHaveLength(1);
       expect(items[0]!.clean && [items[0]!.row.rowNumber, items[0]!.row.studentId, cleanCells(items[0]!.row)]).toEqual([6, 'G4', ['张', 'b']]);
+      // The 学籍号's own bytes, for looking it up without a string.
+      const line = items[0]!.clean ? items[0]!.row : undefined;
+      expect(line?.bytes.toString('utf8', line.idStart, line.idEnd)).toBe('G4');
     } finally {
       s.dispose();
     }
