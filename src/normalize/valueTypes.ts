@@ -9,7 +9,7 @@ import { localToday } from './calendar.js';
 import { formatCode, padWidth, parseCode, quickCode } from './code.js';
 import { formatDate, parseDate, quickDate } from './date.js';
 import { formatDioptre, parseCylinder, parseSphere, quickCylinder, quickSphere } from './dioptre.js';
-import { normalizeIdCard } from './idCard.js';
+import { normalizeIdCard, quickIdCard } from './idCard.js';
 import { parseName, quickName } from './name.js';
 import { formatNumber, parseNumber, quickNumber } from './number.js';
 import { formatPlainText, parsePlainText, quickPlainText } from './plainText.js';
@@ -49,7 +49,7 @@ export const VALUE_TYPE_HANDLERS: Record<ValueType, ValueTypeHandler> = {
     quick: (cell) => quickStudentId(cell),
     format: (v) => formatPlainText(asString(v)),
   },
-  idCard: { parse: (cell) => normalizeIdCard(cell), quick: () => SLOW, format: (v) => formatPlainText(asString(v)) },
+  idCard: { parse: (cell) => normalizeIdCard(cell), quick: (cell) => quickIdCard(cell), format: (v) => formatPlainText(asString(v)) },
   name: { parse: (cell) => parseName(cell), quick: (cell) => quickName(cell), format: (v) => formatPlainText(asString(v)) },
   sex: {
     parse: (cell) => parseSex(cell),

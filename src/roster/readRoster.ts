@@ -121,17 +121,32 @@ export function identityKey(s: Student): string {
 
 /**
  * 32-bit FNV-1a over the same fields as identityKey, without building the string: what the
- * repeat tracker compares for every row (it keeps 32 bits of a content hash).
+ * repeat tracker compares for every row (it keeps 32 bits of a content hash). The fields are
+ * spelled out in IDENTITY_FIELD_NAMES order: a property read by a variable name is several times
+ * slower, and the tests compare this with a loop over IDENTITY_FIELD_NAMES.
  */
 export function contentHash(s: Student): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < IDENTITY_FIELD_NAMES.length; i++) {
-    const v: unknown = s[IDENTITY_FIELD_NAMES[i]!];
-    const text = typeof v === 'string' ? v : v == null ? '' : String(v);
-    for (let j = 0; j < text.length; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
-    h = Math.imul(h ^ 0x1, 0x01000193); // the field separator
-  }
+  h = hashField(h, s.studentId);
+  h = hashField(h, s.idCardNumber);
+  h = hashField(h, s.name);
+  h = hashField(h, s.sex);
+  h = hashField(h, s.birthDate);
+  h = hashField(h, s.ethnicityCode);
+  h = hashField(h, s.address);
+  h = hashField(h, s.schoolName);
+  h = hashField(h, s.gradeCode);
+  h = hashField(h, s.gradeName);
+  h = hashField(h, s.classCode);
+  h = hashField(h, s.className);
   return h >>> 0;
+}
+
+/** One field of contentHash: its text ("" for null), then the field separator. */
+function hashField(h: number, v: unknown): number {
+  const text = typeof v === 'string' ? v : v == null ? '' : String(v);
+  for (let j = 0; j < text.length; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
+  return Math.imul(h ^ 0x1, 0x01000193);
 }
 
 export function sourceName(file: string): string {

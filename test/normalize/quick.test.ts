@@ -171,6 +171,21 @@ describe('quick parsers agree with the full ones', () => {
     expect(agree('studentId', { field: 'studentId' }, cells)).toBeGreaterThan(500);
   });
 
+  it('resident ID numbers', () => {
+    const cells: Cell[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const body = `${pick(['110101', '510107', '440305'])}${int(2005, 2020)}${String(int(1, 12)).padStart(2, '0')}${String(int(1, 28)).padStart(2, '0')}${digits(3)}`;
+      const check = random() < 0.8 ? idCheckDigit(body)! : pick(['0', '5', 'X', 'x']);
+      const id = `${body}${check}`;
+      cells.push(s(pick([id, id, id, ` ${id}`, `${id} `, id.toLowerCase(), `="${id}"`, `'${id}`, id.slice(0, 17), id.slice(0, 15), `G${id}`,
+        `${id.slice(0, 8)} ${id.slice(8)}`, fullWidth(id), `${id.slice(0, 15)}000`])));
+    }
+    cells.push(s('1.10101E+17'), s('11010119900101123X'), s('11010119900101123x'), n(110101900101123), n(110101199001011230), s('-'), ...others);
+    // Quick only for the clean 18-character form with a right check digit, and then parse's value.
+    expect(agree('idCard', { field: 'idCardNumber' }, cells)).toBeGreaterThan(800);
+    expect(quickValue('idCard', s(` ${cells[0]!.v}`), { field: 'idCardNumber' })).toBe(SLOW);
+  });
+
   it('codes, texts, names, sex and yes/no', () => {
     const words = ['', ' ', '-', '--', '—', '／', '1', '01', '1101', '0011', ' 11 ', '１１', 'A1', '一年级1班', '一年级 1班', '一年级  1班', '买买提·艾力',
       '买买提•艾力', '买买提 · 艾力', '张三', 'Zhang San', '\u200B张三', '男', '女', 'm', 'M', 'female', '男 ', '1', '2', '3', '是', '否', 'Y', 'yes',
