@@ -74,10 +74,11 @@ export class DuplicateTracker {
     return i;
   }
 
-  private grow(): void {
+  /** Rehashes into `cap` slots (a power of two). */
+  private grow(cap = this.cap * 2): void {
     const old = { hi: this.keyHi, lo: this.keyLo, first: this.first, content: this.content, cap: this.cap };
     const moved = new Map<number, { more: number[]; conflict: boolean }>();
-    this.cap *= 2;
+    this.cap = cap;
     this.keyHi = new Uint32Array(this.cap);
     this.keyLo = new Uint32Array(this.cap);
     this.first = new Uint32Array(this.cap);
@@ -149,6 +150,12 @@ export class DuplicateTracker {
    * on a key exactly when either does or their first rows' contents differ.
    */
   merge(other: DuplicateTable): void {
+    // Grown once to its final size up front: doubling step by step would hold each old table too.
+    let theirs = 0;
+    for (let j = 0; j < other.first.length; j++) if (other.first[j] !== 0) theirs++;
+    let cap = this.cap;
+    while ((this.size + theirs + 1) * 2 > cap) cap *= 2;
+    if (cap > this.cap) this.grow(cap);
     const more = new Map<number, { more: number[]; conflict: boolean }>();
     for (const r of other.repeats) more.set(r.slot, r);
     for (let j = 0; j < other.first.length; j++) {

@@ -72,8 +72,8 @@ export async function firstPass(
     own.rows.dispose();
     throw err;
   }
-  helper.adopted(theirs.spill.path);
   own.duplicates.merge(theirs.duplicates);
+  await helper.adopted(theirs.spill.path);
   return {
     rows: new MergedSpills(own.rows, theirRows),
     rowsRead: own.rowsRead + theirs.rowsRead,

@@ -115,10 +115,13 @@ export class HelperJob {
     await this.#settled;
   }
 
-  /** The spill of result() is now the conversion thread's (new Spill(result.spill)): the helper can go. */
-  adopted(path: string): void {
+  /**
+   * The spill of result() is now the conversion thread's (new Spill(result.spill)): the helper
+   * ends. Resolves once it has, its heap given back before pass 2 allocates the writers.
+   */
+  adopted(path: string): Promise<void> {
     this.helper.post({ op: 'release', path });
-    void this.helper.close();
+    return this.helper.close();
   }
 
   /**

@@ -238,6 +238,8 @@ export class Spill<T> implements SpilledRows<T> {
   /** Every item, in the order pushed. A clean row's bytes are valid until the next item is taken. */
   *items(): Generator<SpilledRow<T>> {
     this.flush();
+    // Written for good: the write buffer's megabytes go back before pass 2 allocates its own.
+    this.buffer = Buffer.alloc(0);
     let chunk = Buffer.allocUnsafe(READ_CHUNK);
     let have = 0;
     let pos = 0;
