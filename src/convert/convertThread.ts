@@ -10,6 +10,7 @@ import { WorkerCleanups, type CleanupChannel } from '../io/cleanup.js';
 import { fromWire, type WireError } from '../threads/wire.js';
 import type { TemplateSpec } from '../templates/spec.js';
 import type { ConvertOptions, ConvertSummary } from './nationalToCity.js';
+import { pass1Threads } from './pass1Thread.js';
 
 /**
  * Heap limits of the conversion thread. Old generation: ~10× what a conversion keeps alive, for
@@ -33,6 +34,8 @@ export type ThreadConvertOptions = Omit<ConvertOptions, 'roster' | 'cityTemplate
 
 export interface ConvertWorkerData {
   dbPath: string;
+  /** Threads for pass 1 (pass1Thread.ts pass1Threads), decided on the main thread, where a bad value can be reported. */
+  pass1Threads: 1 | 2;
   /** Tier 2's layout, resolved by the command (plain data, cloned to the worker). */
   cityTemplate: TemplateSpec;
   cleanup: CleanupChannel;
@@ -63,10 +66,11 @@ export class ConvertThread {
   #pending: Pending | undefined;
   #dead: Error | undefined;
 
-  private constructor(data: Omit<ConvertWorkerData, 'cleanup'>) {
+  private constructor(data: Omit<ConvertWorkerData, 'cleanup' | 'pass1Threads'>) {
     const limits = convertHeapLimits();
+    const threads = pass1Threads();
     this.#worker = new Worker(new URL('./convertWorker.js', import.meta.url), {
-      workerData: { ...data, cleanup: this.#cleanups.channel } satisfies ConvertWorkerData,
+      workerData: { ...data, pass1Threads: threads, cleanup: this.#cleanups.channel } satisfies ConvertWorkerData,
       transferList: [this.#cleanups.channel.port],
       resourceLimits: limits,
     });
@@ -83,7 +87,7 @@ export class ConvertThread {
   }
 
   /** Starts the worker, which opens the roster and checks it is not empty. */
-  static async open(data: Omit<ConvertWorkerData, 'cleanup'>): Promise<ConvertThread> {
+  static async open(data: Omit<ConvertWorkerData, 'cleanup' | 'pass1Threads'>): Promise<ConvertThread> {
     const thread = new ConvertThread(data);
     try {
       await thread.#await();

@@ -40,16 +40,16 @@ port.on('message', (req: ConvertRequest) => {
     return;
   }
   // A helper thread for this file only, started if the file is big enough to share (pass1Thread.ts).
-  const helper = new Pass1Helper({ dbPath: data.dbPath, cleanup: req.helperCleanup });
+  const helper = data.pass1Threads === 2 ? new Pass1Helper({ dbPath: data.dbPath, cleanup: req.helperCleanup }) : undefined;
   convertNationalToCity(req.file, {
     ...req.options,
     roster: roster!,
     cityTemplate: data.cityTemplate,
     onProgress: (rows) => send({ type: 'progress', rows }),
-    pass1Helper: helper,
+    ...(helper ? { pass1Helper: helper } : {}),
   })
     // Its read-only connection closes before the reply: the last connection to close removes -wal and -shm.
-    .finally(() => helper.close())
+    .finally(() => helper?.close())
     .then(
       (summary) => send({ type: 'done', summary }),
       (err: unknown) => send({ type: 'failed', error: toWire(err) }),

@@ -10,7 +10,9 @@
 // SPLIT_MIN_BYTES get none: starting a thread (~0.2 s) would cost more than it saves. It has its
 // own read-only roster connection and the conversion thread's heap limits.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { UsageError } from '../errors.js';
 import type { CleanupChannel } from '../io/cleanup.js';
 import type { OpenOptions } from '../io/open.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
@@ -24,6 +26,19 @@ export const SPLIT_BLOCK_ROWS = 256;
 
 /** Files smaller than this (about 8,000 rows of a national template) are read by one thread. */
 export const SPLIT_MIN_BYTES = 1024 * 1024;
+
+/**
+ * Threads for pass 1: SHILI_PASS1_THREADS (1 or 2), else 2 on a machine with four or more cores
+ * and 1 below. On two cores the second thread does not pay (BENCHMARKS.md): pass 1 already keeps
+ * ~1.6 cores busy with the garbage collector's and zlib's threads, so a 200k file gained ~10% of
+ * wall time for ~25% more CPU and ~30–80 MB more memory, and a 50k file lost time.
+ */
+export function pass1Threads(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): 1 | 2 {
+  const raw = env['SHILI_PASS1_THREADS']?.trim();
+  if (raw === undefined || raw === '') return cores >= 4 ? 2 : 1;
+  if (raw === '1' || raw === '2') return raw === '1' ? 1 : 2;
+  throw new UsageError(`环境变量 SHILI_PASS1_THREADS 的值“${raw}”无效`, `只能是 1 或 2（第一遍读文件用几个线程）；不设置时，4 核及以上的机器用 2 个，否则用 1 个`);
+}
 
 /** The rows of `thread` (0: the conversion thread, 1: the helper). */
 export function splitKeep(blockRows: number, thread: 0 | 1): (rowNumber: number) => boolean {

@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/db/open.js';
 import { RosterStore } from '../../src/db/roster.js';
 import { convertNationalToCity, type ConvertSummary } from '../../src/convert/nationalToCity.js';
 import { getTemplate } from '../../src/templates/registry.js';
+import { pass1Threads } from '../../src/convert/pass1Thread.js';
 import { zipEntries } from '../fixtures/zipEntries.js';
 import { buildZip } from '../io/read-fixtures/zip.js';
 import { cachedFixture, removeScratch, runShili, scratchDir } from '../faults/support.js';
@@ -56,14 +57,16 @@ async function single(file: string): Promise<ConvertSummary> {
 /** The conversion thread and its helper thread (built code), as the command runs them. */
 async function convertThread(dir = scratchDir('shili-split-tmp-')) {
   const { ConvertThread } = (await import(dist('convert/convertThread.js'))) as typeof import('../../src/convert/convertThread.js');
-  // The threads take the temp folder from the environment when they start.
-  const before = process.env['TMPDIR'];
-  process.env['TMPDIR'] = dir;
+  // The threads take the temp folder from the environment when they start; two threads whatever the cores.
+  const before = { TMPDIR: process.env['TMPDIR'], SHILI_PASS1_THREADS: process.env['SHILI_PASS1_THREADS'] };
+  Object.assign(process.env, { TMPDIR: dir, SHILI_PASS1_THREADS: '2' });
   try {
     return await ConvertThread.open({ dbPath, cityTemplate: getTemplate('beijing-city') });
   } finally {
-    if (before === undefined) delete process.env['TMPDIR'];
-    else process.env['TMPDIR'] = before;
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
@@ -154,9 +157,25 @@ describe('a damaged file read by two threads', () => {
     expect(readdirSync(out).sort()).toEqual(['national.city-template.xlsx', 'national.city-upload.xlsx', 'national.unmatched.xlsx']);
   }, 120_000);
 
-  it('leaves a file under the size limit to one thread', async () => {
-    // The command's own default: this 200 KB file gets no helper, and converts the same.
-    const r = await runShili(['convert', 'national-to-city', national, '--db', dbPath, '--out', scratchDir('shili-split-cli-'), '--json']);
+});
+
+describe('how many threads read pass 1', () => {
+  it('takes SHILI_PASS1_THREADS, else two from four cores up, and refuses anything else in Chinese', () => {
+    expect(pass1Threads({}, 2)).toBe(1);
+    expect(pass1Threads({}, 4)).toBe(2);
+    expect(pass1Threads({ SHILI_PASS1_THREADS: '2' }, 2)).toBe(2);
+    expect(pass1Threads({ SHILI_PASS1_THREADS: ' 1 ' }, 8)).toBe(1);
+    expect(() => pass1Threads({ SHILI_PASS1_THREADS: '3' }, 2)).toThrow(/SHILI_PASS1_THREADS 的值“3”无效/);
+  });
+
+  it('refuses a bad SHILI_PASS1_THREADS before converting anything, and leaves a small file to one thread', async () => {
+    const out = scratchDir('shili-split-cli-');
+    const bad = await runShili(['convert', 'national-to-city', national, '--db', dbPath, '--out', out], { env: { SHILI_PASS1_THREADS: 'two' } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('SHILI_PASS1_THREADS');
+    expect(readdirSync(out)).toEqual([]);
+    // Two threads asked for, but this 200 KB file is under the size at which a helper pays.
+    const r = await runShili(['convert', 'national-to-city', national, '--db', dbPath, '--out', out, '--json'], { env: { SHILI_PASS1_THREADS: '2' } });
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).rows).toBe(1500);
   }, 120_000);

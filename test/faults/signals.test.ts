@@ -128,7 +128,7 @@ describe.skipIf(!POSIX)('convert national-to-city of a big file interrupted whil
   it('SIGINT in pass 1 removes both threads\' spill files, and writes nothing', async () => {
     const out = join(work, 'out-big');
     const tmp = scratchDir('shili-sig-tmp-');
-    const run = startShili(['convert', 'national-to-city', big.national!.xlsx, '--db', bigDb, '--out', out], { tmp });
+    const run = startShili(['convert', 'national-to-city', big.national!.xlsx, '--db', bigDb, '--out', out], { tmp, env: { SHILI_PASS1_THREADS: '2' } });
     expect(await waitUntil(run, () => (spillsIn(tmp).length === 2 ? true : undefined))).toBe(true);
     await interrupt(run, 'SIGINT');
     expect(spillsIn(tmp)).toEqual([]);
