@@ -4,6 +4,7 @@
 // conversion keeps ~20 MiB alive however large the file, but an unlimited heap peaks at 5–8 times
 // that and grows with the file. A worker can be given heap limits (command-line flags could too,
 // but they cannot be set once node runs); see BENCHMARKS.md "Memory".
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { ShiliError, UsageError } from '../errors.js';
 import { WorkerCleanups, type CleanupChannel } from '../io/cleanup.js';
@@ -20,6 +21,34 @@ import { pass1Threads } from './pass1Thread.js';
  */
 export const DEFAULT_HEAP_MB = 192;
 const YOUNG_GENERATION_MB = 12;
+
+/**
+ * Old generation below which the conversion thread's heap does no full collection. Under a cap as
+ * small as ours V8 lets the heap grow only 1.3× past what survived the last full collection, so a
+ * conversion keeping 13 MB alive collected at every ~4 MB promoted: two full collections per
+ * 2,000-row school file, ~30% of a batch's CPU. With a 64 MB floor a batch of 100 such files took
+ * ~38% less CPU and a single 200k file ~8% less, for ~15–35 MB more RSS (BENCHMARKS.md).
+ */
+const OLD_GENERATION_FLOOR_MB = 64;
+
+/** The floor for a heap capped at `maxOldMb`: at most half the cap, so the cap still means what it says. */
+export function oldGenerationFloorMb(maxOldMb: number): number {
+  return Math.min(OLD_GENERATION_FLOOR_MB, Math.floor(maxOldMb / 2));
+}
+
+let floorSet = -1;
+
+/**
+ * Sets the floor for isolates created from now on. V8 reads --initial-old-space-size when it
+ * creates an isolate, and resource limits cannot carry it, so it is set process-wide just before
+ * a conversion thread (or its pass-1 helper) starts; threads already running keep theirs.
+ */
+export function applyOldGenerationFloor(maxOldMb: number): void {
+  const mb = oldGenerationFloorMb(maxOldMb);
+  if (mb === floorSet) return;
+  setFlagsFromString(`--initial-old-space-size=${mb}`);
+  floorSet = mb;
+}
 
 export function convertHeapLimits(env: NodeJS.ProcessEnv = process.env): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
   const raw = env['SHILI_HEAP_MB'];
@@ -69,6 +98,7 @@ export class ConvertThread {
   private constructor(data: Omit<ConvertWorkerData, 'cleanup' | 'pass1Threads'>) {
     const limits = convertHeapLimits();
     const threads = pass1Threads();
+    applyOldGenerationFloor(limits.maxOldGenerationSizeMb);
     this.#worker = new Worker(new URL('./convertWorker.js', import.meta.url), {
       workerData: { ...data, pass1Threads: threads, cleanup: this.#cleanups.channel } satisfies ConvertWorkerData,
       transferList: [this.#cleanups.channel.port],
