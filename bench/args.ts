@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench`.
 import { parseArgs } from 'node:util';
 
-export const MEASUREMENTS = ['roster', 'convert', 'floor', 'exceljs', 'baseline', 'profile'] as const;
+export const MEASUREMENTS = ['roster', 'convert', 'batch', 'floor', 'exceljs', 'baseline', 'profile'] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
 
 export interface BenchArgs {

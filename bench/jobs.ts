@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { BenchInput } from './data.js';
+import type { BatchInput, BenchInput } from './data.js';
 import type { ExceljsResult } from './exceljsRef.js';
 import type { FloorResult } from './floor.js';
 import { measure, rssSource, type Sample } from './measure.js';
@@ -61,6 +61,28 @@ export async function convert(paths: Paths, input: BenchInput, db: string, outDi
     okCodes: [0, 3],
   });
   return { ...s, result: lastJson<ConvertJson>(s.stdout) };
+}
+
+export interface BatchSample extends Sample {
+  files: number;
+  /** Rows read over all files (what convert --json reports, summed). */
+  rows: number;
+  unmatched: number;
+}
+
+/** Every school file in one `convert national-to-city` command, as a district admin runs it. */
+export async function convertBatch(paths: Paths, batch: BatchInput, db: string, outDir: string): Promise<BatchSample> {
+  rmSync(outDir, { recursive: true, force: true });
+  const s = await measure({
+    command: process.execPath,
+    args: nodeArgs(paths, paths.shili, ['convert', 'national-to-city', ...batch.files, '--db', db, '--out', outDir, '--json']),
+    cwd: paths.root,
+    okCodes: [0, 3],
+  });
+  // One JSON line per file.
+  const perFile = s.stdout.trim().split('\n').map((l) => JSON.parse(l) as ConvertJson);
+  if (perFile.length !== batch.files.length) throw new Error(`batch convert reported ${perFile.length} files of ${batch.files.length}`);
+  return { ...s, files: perFile.length, rows: perFile.reduce((n, c) => n + c.rows, 0), unmatched: perFile.reduce((n, c) => n + c.unmatched, 0) };
 }
 
 export interface FloorSample extends Sample {

@@ -1,12 +1,14 @@
 // The readable part: per-size table of medians, ratios measured in the same run, and the issue's targets.
 import type { BenchInput } from './data.js';
-import type { BaselineSample, ConvertSample, ExceljsSample, FloorSample, RosterSample } from './jobs.js';
+import type { BaselineSample, BatchSample, ConvertSample, ExceljsSample, FloorSample, RosterSample } from './jobs.js';
 import { stats, type Sample, type Stats } from './measure.js';
 
 export interface SizeResult {
   input: BenchInput;
   roster: RosterSample[];
   convert: ConvertSample[];
+  /** The same rows as school files, converted in one command (absent in results saved before it existed). */
+  batch?: BatchSample[];
   floor: FloorSample[];
   exceljs: ExceljsSample[];
   baseline: BaselineSample[];
@@ -50,6 +52,20 @@ export function lines(r: SizeResult): Line[] {
       rss: rssOf(r.convert),
       cpu: cpuMsOf(r.convert), cpuPerWall: cpuOf(r.convert),
       note: `${c.matched} upload, ${c.matchedByIdentity} by identity, ${c.unmatched} unmatched, ${c.merged} merged`,
+    });
+  }
+  if (r.batch?.length) {
+    const w = wallOf(r.batch);
+    const b = r.batch[0]!;
+    const single = wallOf(r.convert);
+    const perFile = w ? `${((w.median / b.files) | 0).toLocaleString('en-US')} ms a file` : '';
+    out.push({
+      label: `shili convert, ${b.files} school files`,
+      wall: w,
+      rowsPerS: per(w, b.rows),
+      rss: rssOf(r.batch),
+      cpu: cpuMsOf(r.batch), cpuPerWall: cpuOf(r.batch),
+      note: `${fmtInt(b.rows / b.files)} rows each, ${perFile}${single && w ? `; ${(w.median / single.median).toFixed(2)}× the time of the same number of rows in one file` : ''}; ${b.unmatched} unmatched`,
     });
   }
   if (r.baseline.length) {

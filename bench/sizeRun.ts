@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Measurement } from './args.js';
-import type { BenchInput } from './data.js';
+import { ensureBatch, type BenchInput } from './data.js';
 import * as jobs from './jobs.js';
 import { memoryBreakdown, profileConvert, profileRosterImport, type MemoryRun, type ProfileRun } from './profile.js';
 import type { SizeResult } from './report.js';
@@ -28,11 +28,12 @@ export interface SizeOutcome {
 
 export async function runSize(paths: jobs.Paths, plan: SizePlan, log: (s: string) => void): Promise<SizeOutcome> {
   const { input, only } = plan;
-  const r: SizeResult = { input, roster: [], convert: [], floor: [], exceljs: [], baseline: [], ...(plan.baselineSkipped ? { baselineSkipped: plan.baselineSkipped } : {}) };
+  const r: SizeResult = { input, roster: [], convert: [], batch: [], floor: [], exceljs: [], baseline: [], ...(plan.baselineSkipped ? { baselineSkipped: plan.baselineSkipped } : {}) };
   const runsDir = join(input.dir, 'runs');
   const convertDb = join(runsDir, 'convert.db');
   mkdirSync(runsDir, { recursive: true });
-  if (only.has('convert') || only.has('profile')) {
+  const batch = only.has('batch') ? await ensureBatch(input, log) : undefined;
+  if (only.has('convert') || only.has('profile') || batch) {
     log(`${input.rows}: importing the roster for the conversions (not measured)…`);
     await jobs.rosterImport(paths, input, convertDb);
   }
@@ -50,6 +51,11 @@ export async function runSize(paths: jobs.Paths, plan: SizePlan, log: (s: string
       r.convert.push(s);
       lastOutputs = Object.values(s.result.outputs).filter((p): p is string => typeof p === 'string');
       log(`${tag}: convert ${secs(s.wallMs)}, ${mib(s.peakRssKb)}`);
+    }
+    if (batch) {
+      const s = await jobs.convertBatch(paths, batch, convertDb, join(runsDir, 'batch-out'));
+      r.batch!.push(s);
+      log(`${tag}: convert ${s.files} school files ${secs(s.wallMs)}, ${mib(s.peakRssKb)}`);
     }
     if (only.has('floor')) {
       const s = await jobs.floor(paths, input, plan.level, lastOutputs);
