@@ -26,10 +26,11 @@ const YOUNG_GENERATION_MB = 12;
  * Old generation below which the conversion thread's heap does no full collection. Under a cap as
  * small as ours V8 lets the heap grow only 1.3× past what survived the last full collection, so a
  * conversion keeping 13 MB alive collected at every ~4 MB promoted: two full collections per
- * 2,000-row school file, ~30% of a batch's CPU. With a 64 MB floor a batch of 100 such files took
- * ~38% less CPU and a single 200k file ~8% less, for ~15–35 MB more RSS (BENCHMARKS.md).
+ * 2,000-row school file, ~30% of a batch's CPU. With a 48 MB floor a batch of 100 such files took
+ * ~25–30% less CPU and a 500k file ~10% less, for ~1 MB more RSS at 50k and ~7 MB at 500k; 64 MB
+ * saved a little more CPU but cost 17–25 MB, beyond the flat-memory target (BENCHMARKS.md).
  */
-const OLD_GENERATION_FLOOR_MB = 64;
+const OLD_GENERATION_FLOOR_MB = 48;
 
 /** The floor for a heap capped at `maxOldMb`: at most half the cap, so the cap still means what it says. */
 export function oldGenerationFloorMb(maxOldMb: number): number {

@@ -12,7 +12,7 @@ import { DEFAULT_HEAP_MB, oldGenerationFloorMb } from '../../src/convert/convert
 const convertThread = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '../../dist/src/convert/convertThread.js')).href;
 
 // Runs in a child process: starts a thread with the conversion thread's heap limits, which keeps
-// ~40 MB of small objects alive (promoted to the old generation) and counts its full collections.
+// ~20 MB of small objects alive (promoted to the old generation) and counts its full collections.
 const program = (floor: boolean): string => `
 const { Worker } = require('node:worker_threads');
 import(${JSON.stringify(convertThread)}).then(({ applyOldGenerationFloor, convertHeapLimits }) => {
@@ -26,7 +26,7 @@ const code = \`
     for (const e of list.getEntries()) if (e.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) major++;
   }).observe({ entryTypes: ['gc'] });
   const kept = [];
-  for (let i = 0; i < 400000; i++) kept.push({ id: 'G' + i, row: i, cells: [i, i + 1] });
+  for (let i = 0; i < 200000; i++) kept.push({ id: 'G' + i, row: i, cells: [i, i + 1] });
   setTimeout(() => parentPort.postMessage({ major, kept: kept.length }), 50);
 \`;
 const w = new Worker(code, { eval: true, resourceLimits: limits });
@@ -37,22 +37,22 @@ w.once('message', (m) => { console.log(JSON.stringify(m)); w.terminate(); });
 async function majorCollections(floor: boolean): Promise<number> {
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', program(floor)]);
   const m = JSON.parse(stdout) as { major: number; kept: number };
-  expect(m.kept).toBe(400_000);
+  expect(m.kept).toBe(200_000);
   return m.major;
 }
 
 describe('old-generation floor of the conversion thread', () => {
-  it('is 64 MB under the default cap and never more than half the cap', () => {
-    expect(oldGenerationFloorMb(DEFAULT_HEAP_MB)).toBe(64);
-    expect(oldGenerationFloorMb(100)).toBe(50);
+  it('is 48 MB under the default cap and never more than half the cap', () => {
+    expect(oldGenerationFloorMb(DEFAULT_HEAP_MB)).toBe(48);
+    expect(oldGenerationFloorMb(80)).toBe(40);
     expect(oldGenerationFloorMb(1)).toBe(0);
-    expect(oldGenerationFloorMb(4096)).toBe(64);
+    expect(oldGenerationFloorMb(4096)).toBe(48);
   });
 
-  it('spares a thread holding ~40 MB the full collections it makes without it', async () => {
+  it('spares a thread holding ~20 MB the full collections it makes without it', async () => {
     const [without, withFloor] = await Promise.all([majorCollections(false), majorCollections(true)]);
-    // Without the floor V8 collects each time the old generation grows 1.3× (three times here).
-    expect(without).toBeGreaterThanOrEqual(2);
+    // Without the floor V8 collects each time the old generation grows 1.3× (twice here).
+    expect(without).toBeGreaterThan(0);
     expect(withFloor).toBe(0);
   }, 60_000);
 });
