@@ -56,14 +56,15 @@ async function run(files: string[], o: Opts): Promise<ExitCode> {
   }
   assertDistinctOutputs(files, o.out);
   const open = { dbPath: dbPath(o), cityTemplate: resolveTemplate('beijing-city', o.templateFile) };
-  let thread = await ConvertThread.open(open);
+  const batch = { batch: files.length > 1 };
+  let thread = await ConvertThread.open(open, batch);
   try {
     let exit: ExitCode = ExitCode.ok;
     for (const file of files) {
       const progress = await startProgress(`${basename(file)}：读取中…`, { json });
       try {
         // A file that ran out of memory took its thread with it; the next file gets a new one.
-        if (!thread.alive) thread = await ConvertThread.open(open);
+        if (!thread.alive) thread = await ConvertThread.open(open, batch);
         const s = await thread.convert(
           file,
           {

@@ -23,12 +23,13 @@ export const DEFAULT_HEAP_MB = 192;
 const YOUNG_GENERATION_MB = 12;
 
 /**
- * Old generation below which the conversion thread's heap does no full collection. Under a cap as
- * small as ours V8 lets the heap grow only 1.3× past what survived the last full collection, so a
- * conversion keeping 13 MB alive collected at every ~4 MB promoted: two full collections per
- * 2,000-row school file, ~30% of a batch's CPU. With a 48 MB floor a batch of 100 such files took
- * ~25–30% less CPU and a 500k file ~10% less, for ~1 MB more RSS at 50k and ~7 MB at 500k; 64 MB
- * saved a little more CPU but cost 17–25 MB, beyond the flat-memory target (BENCHMARKS.md).
+ * Old generation below which the conversion thread's heap does no full collection, for a batch of
+ * files. Under a cap as small as ours V8 lets the heap grow only 1.3× past what survived the last
+ * full collection, so a conversion keeping 13 MB alive collected at every ~4 MB promoted: two full
+ * collections per 2,000-row school file, ~30% of a batch's CPU. With a 48 MB floor a batch of 100
+ * such files took ~30% less CPU. A single file gains less (~8% CPU at 200k) and a big one pays in
+ * memory (+12–16 MB at 500k, which broke the 500k/50k flat-memory target), so one file gets no
+ * floor; 64 MB cost 17–25 MB more again (BENCHMARKS.md).
  */
 const OLD_GENERATION_FLOOR_MB = 48;
 
@@ -96,10 +97,10 @@ export class ConvertThread {
   #pending: Pending | undefined;
   #dead: Error | undefined;
 
-  private constructor(data: Omit<ConvertWorkerData, 'cleanup' | 'pass1Threads'>) {
+  private constructor(data: Omit<ConvertWorkerData, 'cleanup' | 'pass1Threads'>, batch: boolean) {
     const limits = convertHeapLimits();
     const threads = pass1Threads();
-    applyOldGenerationFloor(limits.maxOldGenerationSizeMb);
+    if (batch) applyOldGenerationFloor(limits.maxOldGenerationSizeMb);
     this.#worker = new Worker(new URL('./convertWorker.js', import.meta.url), {
       workerData: { ...data, pass1Threads: threads, cleanup: this.#cleanups.channel } satisfies ConvertWorkerData,
       transferList: [this.#cleanups.channel.port],
@@ -117,9 +118,12 @@ export class ConvertThread {
     this.#worker.on('exit', () => this.#die(new Error('conversion worker exited')));
   }
 
-  /** Starts the worker, which opens the roster and checks it is not empty. */
-  static async open(data: Omit<ConvertWorkerData, 'cleanup' | 'pass1Threads'>): Promise<ConvertThread> {
-    const thread = new ConvertThread(data);
+  /**
+   * Starts the worker, which opens the roster and checks it is not empty. `batch`: it will convert
+   * more than one file, and gets the old-generation floor (applyOldGenerationFloor).
+   */
+  static async open(data: Omit<ConvertWorkerData, 'cleanup' | 'pass1Threads'>, { batch = false } = {}): Promise<ConvertThread> {
+    const thread = new ConvertThread(data, batch);
     try {
       await thread.#await();
     } catch (err) {
