@@ -42,8 +42,9 @@ let floorSet = -1;
 
 /**
  * Sets the floor for isolates created from now on. V8 reads --initial-old-space-size when it
- * creates an isolate, and resource limits cannot carry it, so it is set process-wide just before
- * a conversion thread (or its pass-1 helper) starts; threads already running keep theirs.
+ * creates an isolate, and resource limits cannot carry it, so it is set process-wide just before a
+ * batch's conversion thread starts (its pass-1 helpers, started later, get it too); threads
+ * already running keep theirs.
  */
 export function applyOldGenerationFloor(maxOldMb: number): void {
   const mb = oldGenerationFloorMb(maxOldMb);

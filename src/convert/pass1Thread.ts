@@ -185,7 +185,7 @@ export class Pass1Helper {
 
   #spawn(): Worker {
     if (this.#worker) return this.#worker;
-    // The old-generation floor was set process-wide with the conversion thread's (applyOldGenerationFloor).
+    // In a batch, the old-generation floor set process-wide for the conversion thread applies here too.
     const limits = convertHeapLimits();
     const worker = new Worker(new URL('./pass1Worker.js', import.meta.url), {
       workerData: this.data satisfies HelperWorkerData,
