@@ -37,6 +37,7 @@ export function saveResults(file: string, c: Collected, extra: Record<string, un
       samples: {
         roster: r.roster.map(compact),
         convert: r.convert.map(compact),
+        batch: (r.batch ?? []).map(compact),
         floor: r.floor.map(compact),
         exceljs: r.exceljs.map(compact),
         baseline: r.baseline.map(compact),
@@ -60,6 +61,7 @@ export function loadResults(file: string): Collected {
       input: s.input,
       roster: back(s.samples.roster),
       convert: back(s.samples.convert),
+      batch: back(s.samples.batch),
       floor: back(s.samples.floor),
       exceljs: back(s.samples.exceljs),
       baseline: back(s.samples.baseline),
