@@ -7,6 +7,7 @@ import type { FieldName } from '../model/record.js';
 import { nameKey } from '../normalize/name.js';
 import { damagedIdDigits } from '../normalize/studentId.js';
 import { mapRow, type MappedRow } from '../read/mapRow.js';
+import { isRepeatedHeader } from '../read/openLayout.js';
 import type { HeaderMapping } from '../templates/headerMatch.js';
 import { CANDIDATE_LIMIT, candidateQuery, likelyNeedsCandidates } from './candidateSearch.js';
 import { EXAM_VALUE_FIELDS, type ClassifiedRow, type IdentityMatch, type IdState } from './classify.js';
@@ -119,6 +120,26 @@ export async function classifyRows(
     flush();
     opts.onProgress?.(result.rowsRead);
   }
+}
+
+/**
+ * Pass 1 over a national file's data rows as national-to-city runs it, on the conversion thread or
+ * the pass-1 helper (pass1Thread.ts): repeated header rows skipped, candidates searched as it goes.
+ */
+export function classifyNationalRows(
+  dataRowBatches: AsyncIterable<Row[]>,
+  mapping: HeaderMapping,
+  roster: RosterStore,
+  upload: UploadLayout,
+  examDate: string | undefined,
+  onProgress: (n: number) => void,
+): Promise<Pass1Result> {
+  return classifyRows(dataRowBatches, mapping, roster, upload, {
+    examDate,
+    onProgress,
+    skip: (r) => isRepeatedHeader(r, mapping),
+    searchCandidates: true,
+  });
 }
 
 function hasExamData(r: MappedRow): boolean {

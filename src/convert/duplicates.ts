@@ -151,17 +151,16 @@ export class DuplicateTracker {
    */
   merge(other: DuplicateTable): void {
     // Grown once to its final size up front: doubling step by step would hold each old table too.
-    let theirs = 0;
-    for (let j = 0; j < other.first.length; j++) if (other.first[j] !== 0) theirs++;
+    let theirCount = 0;
+    for (let j = 0; j < other.first.length; j++) if (other.first[j] !== 0) theirCount++;
     let cap = this.cap;
-    while ((this.size + theirs + 1) * 2 > cap) cap *= 2;
+    while ((this.size + theirCount + 1) * 2 > cap) cap *= 2;
     if (cap > this.cap) this.grow(cap);
     const more = new Map<number, { more: number[]; conflict: boolean }>();
     for (const r of other.repeats) more.set(r.slot, r);
     for (let j = 0; j < other.first.length; j++) {
       const otherFirst = other.first[j]!;
       if (otherFirst === 0) continue;
-      if ((this.size + 1) * 2 > this.cap) this.grow();
       const hi = other.keyHi[j]!;
       const lo = other.keyLo[j]!;
       const i = this.slot(hi, lo);

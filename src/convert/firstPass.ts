@@ -1,10 +1,10 @@
 // Pass 1 of national-to-city, on the conversion thread alone or shared with the helper thread
 // (pass1Thread.ts), with the same result either way.
 import { ShiliError } from '../errors.js';
-import { isRepeatedHeader, openLayout, type OpenedLayout } from '../read/openLayout.js';
+import { openLayout, type OpenedLayout } from '../read/openLayout.js';
 import { getTemplate } from '../templates/registry.js';
 import type { ClassifiedRow } from './classify.js';
-import { classifyRows, type Pass1Result } from './classifyRows.js';
+import { classifyNationalRows, type Pass1Result } from './classifyRows.js';
 import type { ConvertOptions } from './nationalToCity.js';
 import { layoutKey, SPLIT_BLOCK_ROWS, splitKeep, type HelperJob, type HelperResult } from './pass1Thread.js';
 import { MergedSpills, Spill, type SpilledRows } from './spill.js';
@@ -27,12 +27,7 @@ export async function firstPass(
 ): Promise<Pass1> {
   const { mapping } = layout;
   const classify = (l: OpenedLayout): Promise<Pass1Result> =>
-    classifyRows(l.dataRowBatches, mapping, opts.roster, upload, {
-      examDate: opts.examDate,
-      onProgress,
-      skip: (r) => isRepeatedHeader(r, mapping),
-      searchCandidates: true,
-    });
+    classifyNationalRows(l.dataRowBatches, mapping, opts.roster, upload, opts.examDate, onProgress);
 
   // A CSV is read here alone: it has no cheap way to skip the other thread's rows.
   if (!helper || layout.source.format !== 'xlsx') {

@@ -7,10 +7,10 @@ import { RosterStore } from '../db/roster.js';
 import { forwardCleanups } from '../io/cleanup.js';
 import type { Row } from '../io/table.js';
 import { releaseTempFile, removeTempFile } from '../io/tempFiles.js';
-import { isRepeatedHeader, openLayout, type OpenedLayout } from '../read/openLayout.js';
+import { openLayout, type OpenedLayout } from '../read/openLayout.js';
 import { getTemplate } from '../templates/registry.js';
 import { toWire } from '../threads/wire.js';
-import { classifyRows } from './classifyRows.js';
+import { classifyNationalRows } from './classifyRows.js';
 import { layoutKey, splitKeep, type HelperReply, type HelperRequest, type HelperWorkerData } from './pass1Thread.js';
 import { UploadLayout } from './uploadRow.js';
 
@@ -103,12 +103,9 @@ async function run(id: number, job: Job, key: string, blockRows: number, examDat
     }
     const store = await job.roster;
     layout.keepRows(splitKeep(blockRows, 1));
-    const pass1 = await classifyRows(stopWhenAborted(layout.dataRowBatches, job), mapping, store, new UploadLayout(mapping), {
-      examDate,
-      onProgress: (rows) => send({ type: 'progress', id, rows }),
-      skip: (r) => isRepeatedHeader(r, mapping),
-      searchCandidates: true,
-    });
+    const pass1 = await classifyNationalRows(stopWhenAborted(layout.dataRowBatches, job), mapping, store, new UploadLayout(mapping), examDate, (rows) =>
+      send({ type: 'progress', id, rows }),
+    );
     const spill = pass1.rows.handOver();
     job.running = false;
     if (job.stopAfter !== undefined) {
