@@ -2,12 +2,13 @@
 import { Command } from 'commander';
 import { openDatabase } from '../db/open.js';
 import type { ImportResult } from '../db/roster.js';
-import { ExitCode } from '../errors.js';
+import { NewDatabase } from '../db/newDatabase.js';
+import { ExitCode, ShiliError } from '../errors.js';
 import { importRoster } from '../roster/importRoster.js';
 import { ImportThread } from '../roster/importThread.js';
 import { openRoster, SKIP_LABELS, SKIP_TODO, type RosterRead } from '../roster/readRoster.js';
 import { resolveTemplate } from '../templates/registry.js';
-import { chalk, say, startProgress } from '../ui/terminal.js';
+import { chalk, say, startProgress, type Progress } from '../ui/terminal.js';
 import { addDbOption, addInputOptions, addJsonOption, dbPath, openOptions, type CommonOpts } from './options.js';
 
 const HELP = `
@@ -43,27 +44,24 @@ export function rosterCommand(): Command {
 
 async function run(file: string, o: CommonOpts): Promise<ExitCode> {
   const json = !!o.json;
-  const spec = resolveTemplate('roster', o.templateFile);
+  const target = dbPath(o);
   const progress = await startProgress('读取名单…', { json });
   let read: RosterRead;
   let counts: ImportResult;
-  // The import runs on a worker thread, started now so that it loads while the file is opened.
-  const thread = ImportThread.start();
   try {
-    const src = { file, spec, open: openOptions(o) };
-    const layout = await openRoster(src);
-    // The database is opened (and created) only once the file is known to be a roster with a
-    // header; the worker then opens it again.
+    // A new database is built under a temp name and appears only once its first import committed.
+    const fresh = NewDatabase.plan(target);
     try {
-      openDatabase(dbPath(o), { mustExist: false }).close();
-      await thread.open(dbPath(o));
+      ({ read, counts } = await importFile(file, o, fresh?.temp ?? target, progress));
+      // Another first import published its database meanwhile: this file goes into that one, as
+      // if it had come second (its rows are read again; this only happens to imports started together).
+      if (fresh && !fresh.publish()) ({ read, counts } = await importFile(file, o, target, progress));
     } catch (err) {
-      await layout.close();
-      throw err;
+      throw fresh ? namingFinal(err, fresh.temp, target) : err;
+    } finally {
+      fresh?.discard();
     }
-    ({ read, counts } = await importRoster(src, layout, (info) => thread.begin(info), (n) => progress.update(`读取名单：${n} 行`)));
   } finally {
-    await thread.close();
     progress.stop();
   }
   const summary = {
@@ -100,4 +98,38 @@ async function run(file: string, o: CommonOpts): Promise<ExitCode> {
   if (read.warnings.length > SHOW_SKIPPED) say(`  ……另有 ${read.warnings.length - SHOW_SKIPPED} 个单元格无法识别、已留空`, out);
   say(`  数据库：${dbPath(o)}`, out);
   return exit;
+}
+
+/** Reads the roster and imports it into the database at dbFile (created and migrated when new). */
+async function importFile(file: string, o: CommonOpts, dbFile: string, progress: Progress): Promise<{ read: RosterRead; counts: ImportResult }> {
+  const spec = resolveTemplate('roster', o.templateFile);
+  // The import runs on a worker thread, started now so that it loads while the file is opened.
+  const thread = ImportThread.start();
+  try {
+    const src = { file, spec, open: openOptions(o) };
+    const layout = await openRoster(src);
+    // The database is opened (and created) only once the file is known to be a roster with a
+    // header; the worker then opens it again.
+    try {
+      openDatabase(dbFile, { mustExist: false }).close();
+      await thread.open(dbFile);
+    } catch (err) {
+      await layout.close();
+      throw err;
+    }
+    return await importRoster(src, layout, (info) => thread.begin(info), (n) => progress.update(`读取名单：${n} 行`));
+  } finally {
+    await thread.close();
+  }
+}
+
+/** Messages name the database the user asked for, not the temp file a new one is built in. */
+function namingFinal(err: unknown, temp: string, final: string): unknown {
+  if (!(err instanceof ShiliError) || !err.message.includes(temp)) return err;
+  return new ShiliError(err.code, err.message.replaceAll(temp, final), {
+    hint: err.hint,
+    location: err.location,
+    exitCode: err.exitCode,
+    cause: err,
+  });
 }

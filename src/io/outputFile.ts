@@ -197,7 +197,7 @@ function truncateChars(s: string, max: number): string {
   return chars.length <= max ? s : chars.slice(0, max).join('');
 }
 
-function truncateUtf8(s: string, maxBytes: number): string {
+export function truncateUtf8(s: string, maxBytes: number): string {
   if (Buffer.byteLength(s) <= maxBytes) return s;
   let out = '';
   let bytes = 0;
@@ -248,18 +248,21 @@ function errorCode(err: unknown): string | undefined {
     : undefined;
 }
 
-/** Make the renames durable; folders cannot be opened for fsync on Windows, so this is best effort. */
+/** Make the renames durable. */
 async function syncDirs(files: string[]): Promise<void> {
-  for (const dir of new Set(files.map((f) => path.dirname(f)))) {
+  for (const dir of new Set(files.map((f) => path.dirname(f)))) syncDir(dir);
+}
+
+/** fsyncs a folder so that a rename or link in it survives a crash; folders cannot be opened for fsync on Windows, so this is best effort. */
+export function syncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
     try {
-      const fh = await fs.promises.open(dir, 'r');
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    } catch {
-      // Not supported here; the data itself was already fsynced by the writers.
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
     }
+  } catch {
+    // Not supported here; the data itself was already fsynced by the writers.
   }
 }

@@ -1,7 +1,7 @@
 // The command line itself: help, usage errors, colour, and the roster and inspect commands' outputs.
 import ExcelJS from 'exceljs';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { idCheckDigit } from '../../src/normalize/idCheckDigit.js';
@@ -139,6 +139,30 @@ describe('roster import', () => {
     const r = await runShili(['roster', 'import', join(d, 'missing.xlsx'), '--db', join(d, 'x.db')]);
     expect(r.code).toBe(1);
     expect(existsSync(join(d, 'x.db'))).toBe(false);
+  });
+
+  it('a first import that fails halfway through the file leaves no database, not even an empty one', async () => {
+    const d = tempDir();
+    // 3,000 good rows (several batches are in the transaction by then), then a quote never closed.
+    const rows = Array.from({ length: 3000 }, (_, i) => `${id('1101082015010' + String(i).padStart(4, '0'))},学生${i},男`);
+    const csv = join(d, 'roster.csv');
+    writeFileSync(csv, ['学籍号,姓名,性别', ...rows, '"G1101'].join('\n'));
+    const r = await runShili(['roster', 'import', csv, '--db', join(d, 'x.db')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/第 3002 行.*双引号/);
+    expect(r.stderr).not.toMatch(/\.shili-\d+-[0-9a-f]+\.tmp/); // names no temp file
+    expect(readdirSync(d)).toEqual(['roster.csv']);
+    // So a convert still says what is missing, rather than finding no students.
+    const c = await runShili(['convert', 'national-to-city', join(ROOT, 'fixtures/sample/national.xlsx'), '--db', join(d, 'x.db'), '--out', d, '--json']);
+    expect(c.code).toBe(1);
+    expect(JSON.parse(c.stdout).error.code).toBe('DB_NOT_FOUND');
+    // The same file without its broken last line: the database appears, with every row.
+    writeFileSync(csv, ['学籍号,姓名,性别', ...rows].join('\n'));
+    const ok = await runShili(['roster', 'import', csv, '--db', join(d, 'x.db'), '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ added: 3000, db: join(d, 'x.db') });
+    expect(readdirSync(d).sort()).toEqual(['roster.csv', 'x.db']);
+    expect(statSync(join(d, 'x.db')).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -1,6 +1,6 @@
 // Ctrl-C (SIGINT) and a polite kill (SIGTERM) mid-run: shili exits non-zero, removes every temp
 // file it made (in --out and its spill file in the temp folder), and writes no final file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureSet } from '../../fixtures/gen/fixtureSet.js';
@@ -111,6 +111,15 @@ describe.skipIf(!POSIX)('roster import interrupted', () => {
     expect(after.integrity).toBe('ok');
     expect(after.content).toBe(before.content);
     expect(after.batches).toEqual(before.batches);
+  }, 60_000);
+  it('SIGINT during a first import leaves no database and no temp file', async () => {
+    const dir = scratchDir('shili-sig-new-');
+    const fresh = join(dir, 'new.db');
+    const run = startShili(['roster', 'import', main.roster.xlsx, '--db', fresh]);
+    // The new database's temp has its -wal once migrations ran: the import is under way.
+    expect(await waitUntil(run, () => (readdirSync(dir).some((f) => f.endsWith('.tmp-wal')) ? true : undefined))).toBe(true);
+    await interrupt(run, 'SIGINT');
+    expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 });
 
