@@ -27,7 +27,6 @@ export class NewDatabase {
   private constructor(finalPath: string) {
     this.#final = finalPath;
     const dir = path.dirname(finalPath);
-    sweepStaleTemps(dir, DB_TEMP_PATTERN);
     const stem = truncateUtf8(path.basename(finalPath), TEMP_BASE_MAX_BYTES);
     this.temp = path.join(dir, `.${stem}.shili-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     // Registered before any of them exists, so that no Ctrl-C can leave one behind.
@@ -36,6 +35,8 @@ export class NewDatabase {
 
   /** A NewDatabase when nothing exists at finalPath yet; undefined when something does (use it as it is). */
   static plan(finalPath: string): NewDatabase | undefined {
+    // What a first import killed with SIGKILL left, once its process is gone (staleTemps.ts).
+    sweepStaleTemps(path.dirname(finalPath), DB_TEMP_PATTERN);
     if (fs.lstatSync(finalPath, { throwIfNoEntry: false })) return undefined;
     return new NewDatabase(finalPath);
   }

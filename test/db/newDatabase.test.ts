@@ -1,4 +1,5 @@
 // A new roster database is built under a temp name and appears under its own name only when published.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -64,6 +65,20 @@ describe('NewDatabase', () => {
     expect(fs.readFileSync(final).equals(theirs)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(['r.db']);
     expect(students(final)).toBe(7);
+  });
+
+  it('sweeps what a killed first import left beside a database, once its process is gone and an hour passed', () => {
+    const dir = makeTempDir();
+    const final = path.join(dir, 'r.db');
+    fill(final, 3);
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const left = ['', '-wal', '-shm'].map((s) => `.r.db.shili-${dead}-0a1b2c3d.tmp${s}`);
+    const recent = `.r.db.shili-${dead}-99999999.tmp`;
+    for (const f of [...left, recent]) fs.writeFileSync(path.join(dir, f), 'student data');
+    const old = (Date.now() - 2 * 3600_000) / 1000;
+    for (const f of left) fs.utimesSync(path.join(dir, f), old, old);
+    expect(NewDatabase.plan(final)).toBeUndefined(); // the database exists: it is used as it is
+    expect(fs.readdirSync(dir).sort()).toEqual([recent, 'r.db']);
   });
 
   it('discards the temp and SQLite\'s files beside it', () => {
