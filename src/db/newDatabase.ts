@@ -47,32 +47,39 @@ export class NewDatabase {
    * (two first imports at once), and then the caller imports into that one instead.
    */
   publish(): boolean {
-    // Closing the last connection checkpoints the WAL into the main file and removes it; checked
-    // here rather than assumed, since only the main file moves.
-    const db = new Database(this.temp, { fileMustExist: true });
     try {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      db.close();
-    }
-    const left = SIDE_FILES.filter((s) => fs.existsSync(this.temp + s) && fs.statSync(this.temp + s).size > 0);
-    if (left.length > 0) throw new Error(`new database still has ${left.join(', ')} after its last close`);
-    try {
+      // Closing the last connection checkpoints the WAL into the main file and removes it; checked
+      // here rather than assumed, since only the main file moves.
+      const db = new Database(this.temp, { fileMustExist: true });
       try {
-        // link() fails atomically when the name was taken meanwhile.
-        fs.linkSync(this.temp, this.#final);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') return false;
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-        // File systems without hard links (FAT, some network shares): check, then rename.
-        if (fs.lstatSync(this.#final, { throwIfNoEntry: false })) return false;
-        fs.renameSync(this.temp, this.#final);
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
       }
+      const left = SIDE_FILES.filter((s) => (fs.statSync(this.temp + s, { throwIfNoEntry: false })?.size ?? 0) > 0);
+      if (left.length > 0) throw new Error(`new database still has ${left.join(', ')} after its last close`);
+      if (!this.#link()) return false;
     } catch (err) {
       throw fromSqlite(err, this.#final);
     }
     syncDir(path.dirname(this.#final));
+    return true;
+  }
+
+  /** Links temp to the final name; false when that name was taken meanwhile. */
+  #link(): boolean {
+    try {
+      // link() fails atomically when the name was taken meanwhile.
+      fs.linkSync(this.temp, this.#final);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    }
+    // File systems without hard links (FAT, some network shares): check, then rename.
+    if (fs.lstatSync(this.#final, { throwIfNoEntry: false })) return false;
+    fs.renameSync(this.temp, this.#final);
     return true;
   }
 

@@ -2,7 +2,7 @@
 // shili fails with exit 1 and a Chinese "disk full" message, leaves nothing under a final name,
 // no temp files, and the database unchanged.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureSet } from '../../fixtures/gen/fixtureSet.js';
@@ -137,6 +137,23 @@ describe('a full disk', () => {
       expect(after.integrity).toBe('ok');
       expect(after.content).toBe(before.content);
       expect(after.batches).toEqual(before.batches);
+    } finally {
+      emptyDisk();
+    }
+  }, 60_000);
+
+  it('as the location of a new database: exit 1, a message naming that database, and no file left', async (ctx) => {
+    if (!mounted) return ctx.skip(whyNot);
+    const fresh = join(mnt, 'new.db');
+    fill(160 * 1024);
+    try {
+      const r = await runShili(['roster', 'import', main.roster.xlsx, '--db', fresh]);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toMatch(DISK_FULL);
+      expect(r.stderr).not.toMatch(STACK);
+      // It is built under a hidden temp name; the message names the database the user asked for.
+      expect(r.stderr).not.toMatch(/\.shili-\d+/);
+      expect(readdirSync(mnt).filter((f) => f.includes('new.db'))).toEqual([]);
     } finally {
       emptyDisk();
     }
