@@ -10,6 +10,7 @@ import { removeOnExit } from '../io/cleanup.js';
 import { syncDir, truncateUtf8 } from '../io/outputFile.js';
 import { sweepStaleTemps } from '../io/staleTemps.js';
 import { fromSqlite } from './errors.js';
+import { statDatabasePath } from './open.js';
 
 /** .<name>.shili-<pid>-<hex>.tmp and SQLite's files beside it (-wal, -shm, -journal). */
 export const DB_TEMP_PATTERN = /^\..*\.shili-(\d+)-[0-9a-f]{8}\.tmp(?:-wal|-shm|-journal)?$/s;
@@ -37,7 +38,7 @@ export class NewDatabase {
   static plan(finalPath: string): NewDatabase | undefined {
     // What a first import killed with SIGKILL left, once its process is gone (staleTemps.ts).
     sweepStaleTemps(path.dirname(finalPath), DB_TEMP_PATTERN);
-    if (fs.lstatSync(finalPath, { throwIfNoEntry: false })) return undefined;
+    if (statDatabasePath(finalPath, false)) return undefined;
     return new NewDatabase(finalPath);
   }
 

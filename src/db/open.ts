@@ -26,7 +26,7 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 export function openDatabase(dbPath: string, opts: OpenOptions): Database.Database {
   const readonly = opts.readonly ?? false;
-  const stat = fs.statSync(dbPath, { throwIfNoEntry: false });
+  const stat = statDatabasePath(dbPath);
   if (stat === undefined) {
     if (opts.mustExist || readonly) throw dbNotFound(dbPath);
     createPrivateFile(dbPath);
@@ -70,6 +70,27 @@ export function openDatabase(dbPath: string, opts: OpenOptions): Database.Databa
   }
 }
 
+/**
+ * What is at the database's path (following links), undefined when nothing is; a path through a
+ * file or an unreadable folder is the user's to fix, said in Chinese.
+ */
+export function statDatabasePath(dbPath: string, follow = true): fs.Stats | undefined {
+  try {
+    return follow ? fs.statSync(dbPath, { throwIfNoEntry: false }) : fs.lstatSync(dbPath, { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw dbDirNotFound(dbPath, err);
+    throw fromSqlite(err, dbPath);
+  }
+}
+
+function dbDirNotFound(dbPath: string, cause: unknown): ShiliError {
+  const throughFile = (cause as NodeJS.ErrnoException).code === 'ENOTDIR' ? '（路径中有一段是文件，不是目录）' : '';
+  return new ShiliError('DB_DIR_NOT_FOUND', `名单数据库所在的目录不存在：${path.dirname(dbPath)}${throughFile}`, {
+    hint: '请先创建该目录，或用 --db 指定其他位置',
+    cause,
+  });
+}
+
 function connect(dbPath: string, readonly: boolean): Database.Database {
   // fileMustExist: the file was created above with mode 0600; SQLite must never create it itself.
   const db = new Database(dbPath, { readonly, fileMustExist: true });
@@ -109,12 +130,7 @@ function createPrivateFile(dbPath: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return; // another process just created it: use theirs
-    if (code === 'ENOENT') {
-      throw new ShiliError('DB_DIR_NOT_FOUND', `名单数据库所在的目录不存在：${path.dirname(dbPath)}`, {
-        hint: '请先创建该目录，或用 --db 指定其他位置',
-        cause: err,
-      });
-    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw dbDirNotFound(dbPath, err);
     throw fromSqlite(err, dbPath);
   }
 }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShiliError } from '../../src/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from '../../src/db/migrations.js';
+import { NewDatabase } from '../../src/db/newDatabase.js';
 import { openDatabase } from '../../src/db/open.js';
 import { RosterStore } from '../../src/db/roster.js';
 import { generatedStudents, makeTempDir, removeTempDirs } from './helpers.js';
@@ -70,6 +71,18 @@ describe('openDatabase: files and modes', () => {
       'DB_DIR_NOT_FOUND',
     );
     expect(errorOf(() => openDatabase(dir, { mustExist: false })).code).toBe('DB_IS_DIRECTORY');
+  });
+
+  it('reports a path that runs through a file as a missing folder, for every kind of open', () => {
+    const dir = makeTempDir();
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a folder');
+    const p = path.join(dir, 'notes.txt', 'r.db');
+    for (const opts of [{ mustExist: false }, { mustExist: true }, { mustExist: true, readonly: true }]) {
+      const e = errorOf(() => openDatabase(p, opts));
+      expect(e.code).toBe('DB_DIR_NOT_FOUND');
+      expect(e.message).toContain('路径中有一段是文件');
+    }
+    expect(errorOf(() => NewDatabase.plan(p)).code).toBe('DB_DIR_NOT_FOUND');
   });
 });
 
