@@ -1,6 +1,6 @@
 // End to end: the built CLI on generated workbooks, outputs read back with an independent reader.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,21 @@ describe('exam date', () => {
     const up = await readBack(s.outputs.cityUpload);
     expect(up.header.at(-1)).toBe('体检日期');
     expect(new Set(up.records.map((r) => r['体检日期']))).toEqual(new Set(['2025/09/15']));
+  });
+
+  it('refuses an --out that is a file, or runs through one, as a usage error before reading anything', async () => {
+    const d = tempDir();
+    const file = join(d, '结果.xlsx');
+    writeFileSync(file, 'not a folder');
+    for (const outArg of [file, join(file, 'sub')]) {
+      // Two inputs: a batch must not be stopped by an internal error either.
+      const r = await runShili(['convert', 'national-to-city', national, national, '--db', db, '--out', outArg]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^错误：--out 应当是一个文件夹/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(readdirSync(d)).toEqual(['结果.xlsx']);
+    expect(readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
   it('rejects a malformed --exam-date as a usage error (exit 2)', async () => {
