@@ -32,14 +32,26 @@ function issueText(issue: z.core.$ZodIssue): string {
 
 /** Parse and validate one spec file; every problem becomes one Chinese message naming the file. */
 export function loadTemplateFile(path: string): TemplateSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const [message, hint] =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? ['找不到模板说明文件', '请检查路径']
+        : code === 'EISDIR'
+          ? ['这是一个文件夹，不是模板说明文件', '请用 --template-file 指定一个 .json 文件']
+          : [`无法读取模板说明文件（${code ?? String(err)}）`, '请检查文件是否存在、是否有读取权限'];
+    throw new ShiliError('TEMPLATE_FILE', message, { location: { file: path }, hint, cause: err });
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (err) {
-    const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ShiliError('TEMPLATE_FILE', notFound ? '找不到模板说明文件' : '模板说明文件不是有效的 JSON', {
+    throw new ShiliError('TEMPLATE_FILE', '模板说明文件不是有效的 JSON', {
       location: { file: path },
-      hint: notFound ? '请检查路径' : '请用 JSON 格式编写，可参照 shili 自带的 templates/*.json',
+      hint: '请用 JSON 格式编写，可参照 shili 自带的 templates/*.json',
       cause: err,
     });
   }

@@ -46,6 +46,10 @@ describe('template registry', () => {
     expect(() => loadTemplateFile(f)).toThrowError(/columns\.0\.field/);
     writeFileSync(f, '{ not json');
     expect(() => loadTemplateFile(f)).toThrowError(/不是有效的 JSON/);
+    // A path that cannot be read says so, rather than blaming the JSON.
+    expect(() => loadTemplateFile(join(dir, 'missing.json'))).toThrowError(/^找不到模板说明文件$/);
+    expect(() => loadTemplateFile(join(f, 'y.json'))).toThrowError(/^找不到模板说明文件$/);
+    expect(() => loadTemplateFile(dir)).toThrowError(/是一个文件夹/);
   });
 });
 
