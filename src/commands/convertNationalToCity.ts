@@ -3,9 +3,10 @@ import { Command } from 'commander';
 import { basename } from 'node:path';
 import { ConvertThread } from '../convert/convertThread.js';
 import type { ConvertSummary } from '../convert/nationalToCity.js';
-import { assertOutFolder, outputPaths } from '../convert/outputs.js';
+import { outputPaths } from '../convert/outputs.js';
 import { REASON_CODES, REASONS } from '../convert/reasons.js';
 import { ExitCode, ShiliError, UsageError } from '../errors.js';
+import { checkOutputFolder } from '../io/outputFile.js';
 import { parseDateOption } from '../normalize/date.js';
 import { resolveTemplate } from '../templates/registry.js';
 import { chalk, say, startProgress } from '../ui/terminal.js';
@@ -54,7 +55,8 @@ async function run(files: string[], o: Opts): Promise<ExitCode> {
     if (!d.ok || d.value === null) throw new UsageError(`--exam-date 的值“${o.examDate}”不是有效日期`, '请写成 2025/09/15 这样的格式');
     examDate = d.value;
   }
-  assertOutFolder(o.out);
+  // --out is checked before anything is read: a file there would fail every output.
+  if (o.out !== undefined) checkOutputFolder(o.out);
   assertDistinctOutputs(files, o.out);
   const open = { dbPath: dbPath(o), cityTemplate: resolveTemplate('beijing-city', o.templateFile) };
   const batch = { batch: files.length > 1 };

@@ -1,7 +1,7 @@
 // Where a conversion writes, and the guard that nothing is overwritten without --force.
-import { existsSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ShiliError, UsageError } from '../errors.js';
+import { ShiliError } from '../errors.js';
 
 export const OUTPUT_KINDS = {
   cityUpload: 'city-upload',
@@ -19,30 +19,6 @@ export function outputPaths(input: string, outDir?: string): Record<OutputKind, 
     paths[kind] = join(dir, `${stem}.${suffix}.xlsx`);
   }
   return paths;
-}
-
-/**
- * --out names a folder (created when missing); a file there, or a path through a file, is refused
- * before anything is read, since every output would fail on it. Also the check tierWriters uses
- * when it creates the folder.
- */
-export function assertOutFolder(outDir: string | undefined): void {
-  if (outDir === undefined) return;
-  let isFolder: boolean | undefined;
-  try {
-    isFolder = statSync(outDir, { throwIfNoEntry: false })?.isDirectory();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
-    isFolder = false;
-  }
-  if (isFolder === false) throw outNotFolder(outDir);
-}
-
-export function outNotFolder(outDir: string): UsageError {
-  return new UsageError(
-    `--out 应当是一个文件夹，但 ${outDir} ${existsSync(outDir) ? '是一个文件' : '的路径中有一段是文件，不是文件夹'}`,
-    '请用 --out 指定一个文件夹（不存在时会自动创建）；输出文件的名字由输入文件名决定，例如 视力.city-upload.xlsx',
-  );
 }
 
 /** Refuses to start when an output already exists, unless --force. Runs before anything is read or written. */

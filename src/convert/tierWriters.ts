@@ -1,8 +1,7 @@
 // Pass 2 of a conversion: the three output workbooks, each created only when its first row arrives.
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RosterStore } from '../db/roster.js';
-import { toWriteError, type OutputSet } from '../io/outputFile.js';
+import { makeOutputFolder, type OutputSet } from '../io/outputFile.js';
 import { XlsxWriter, type ColumnDef } from '../io/xlsx/writer.js';
 import type { FieldName, Student } from '../model/record.js';
 import { formatValue } from '../normalize/valueTypes.js';
@@ -13,7 +12,7 @@ import type { CleanLine } from './spill.js';
 import type { UploadLayout } from './uploadRow.js';
 import { candidateQuery, CANDIDATE_LIMIT } from './candidateSearch.js';
 import { UNMATCHED_COLUMNS, unmatchedRow, type Candidate } from './errorWorkbook.js';
-import { outNotFolder, type OutputKind } from './outputs.js';
+import type { OutputKind } from './outputs.js';
 import type { RowReason } from './reasons.js';
 
 type Row = ClassifiedRow;
@@ -46,11 +45,7 @@ export class TierWriters {
     let w = this.open.get(kind);
     if (!w) {
       // --out may name a folder that does not exist yet; it is created only once there is something to write.
-      const dir = dirname(this.finals[kind]);
-      await mkdir(dir, { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-        // A file took the folder's name after the command's own check (outputs.ts).
-        throw err.code === 'EEXIST' || err.code === 'ENOTDIR' ? outNotFolder(dir) : toWriteError(err, this.finals[kind]);
-      });
+      await makeOutputFolder(dirname(this.finals[kind]));
       const temp = this.outputs.plan(this.finals[kind], [this.input]);
       w = await XlsxWriter.create(temp);
       this.open.set(kind, w);

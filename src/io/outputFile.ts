@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ShiliError } from '../errors.js';
+import { ShiliError, UsageError } from '../errors.js';
 import { removeOnExit } from './cleanup.js';
 import { sweepStaleTemps } from './staleTemps.js';
 
@@ -127,6 +127,65 @@ export class OutputSet {
       if (statOrUndefined(p.final)) throw outputExists(p.final);
       await fs.promises.rename(p.temp, p.final);
     }
+  }
+}
+
+/**
+ * The output folder's check before anything is read (--out names a folder, created when missing):
+ * throws when it is a file, runs through one, or is a link to nowhere.
+ */
+export function checkOutputFolder(dir: string): void {
+  foldersToMake(dir);
+}
+
+/**
+ * mkdir -p for the output folder (mode 0700 for what it creates). Not Node's `recursive: true`:
+ * that never returns when an existing parent cannot hold children, e.g. a link to an unmounted
+ * drive or network share (nodejs/node, seen on Node 20 with a path under /proc).
+ */
+export async function makeOutputFolder(dir: string): Promise<void> {
+  for (const folder of foldersToMake(dir)) {
+    try {
+      await fs.promises.mkdir(folder, { mode: 0o700 });
+    } catch (err) {
+      if (errorCode(err) === 'EEXIST' && statOrUndefined(folder)?.isDirectory()) continue; // made meanwhile
+      if (errorCode(err) === 'EEXIST' || errorCode(err) === 'ENOTDIR') throw notAFolder(folder);
+      throw toWriteError(err, path.join(folder, '-'));
+    }
+  }
+}
+
+/** The folders missing on the way to dir, outermost first; one stat per level, no loop. */
+function foldersToMake(dir: string): string[] {
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); ; p = path.dirname(p)) {
+    const st = statOrUndefined(p); // follows links
+    if (st) {
+      if (!st.isDirectory()) throw notAFolder(p);
+      return missing.reverse();
+    }
+    if (lstatOrUndefined(p)?.isSymbolicLink()) {
+      throw new ShiliError('OUTPUT_DIR_MISSING', `输出文件夹 ${p} 是一个链接（快捷方式），它指向的位置不存在`, {
+        hint: '如果它指向外接磁盘或网络共享上的文件夹，请确认已经连接；或用 --out 换一个文件夹',
+      });
+    }
+    if (path.dirname(p) === p) return missing.reverse(); // a missing drive: mkdir says so
+    missing.push(p);
+  }
+}
+
+function notAFolder(p: string): UsageError {
+  return new UsageError(
+    `--out 应当是一个文件夹，但 ${p} 是一个文件`,
+    '请用 --out 指定一个文件夹（不存在时会自动创建）；输出文件的名字由输入文件名决定，例如 视力.city-upload.xlsx',
+  );
+}
+
+function lstatOrUndefined(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutputSet, safeFileStem, toWriteError } from '../../src/io/outputFile.js';
+import { checkOutputFolder, makeOutputFolder, OutputSet, safeFileStem, toWriteError } from '../../src/io/outputFile.js';
 import { XlsxWriter } from '../../src/io/xlsx/writer.js';
 
 let dir: string;
@@ -146,6 +146,42 @@ describe('OutputSet', () => {
       expect(readdirSync(dir)).toEqual([]);
     }
   });
+});
+
+describe('the output folder', () => {
+  it('is created with every missing parent, private, and an existing one is used as it is', async () => {
+    const deep = join(dir, '输出', '一年级', '1班');
+    checkOutputFolder(deep);
+    expect(existsSync(join(dir, '输出'))).toBe(false); // the check creates nothing
+    await makeOutputFolder(deep);
+    for (const d of [join(dir, '输出'), join(dir, '输出', '一年级'), deep]) expect(statSync(d).mode & 0o777).toBe(0o700);
+    await makeOutputFolder(deep);
+    await makeOutputFolder(dir);
+  });
+
+  it('refuses a file, or a path through one, as a usage error', async () => {
+    const file = join(dir, '结果.xlsx');
+    writeFileSync(file, 'x');
+    for (const out of [file, join(file, 'sub')]) {
+      expect(() => checkOutputFolder(out)).toThrow(expect.objectContaining({ code: 'USAGE', exitCode: 2, message: expect.stringContaining(`${file} 是一个文件`) }));
+      await expect(makeOutputFolder(out)).rejects.toMatchObject({ code: 'USAGE' });
+    }
+  });
+
+  it('fails at once, not forever, under a link to nowhere (an unmounted drive or share)', async () => {
+    const link = join(dir, 'U盘');
+    symlinkSync(join(dir, 'unmounted'), link);
+    for (const out of [link, join(link, '输出')]) {
+      expect(() => checkOutputFolder(out)).toThrow(expect.objectContaining({ code: 'OUTPUT_DIR_MISSING', message: expect.stringContaining('链接') }));
+      await expect(makeOutputFolder(out)).rejects.toMatchObject({ code: 'OUTPUT_DIR_MISSING' });
+    }
+    expect(existsSync(join(dir, 'unmounted'))).toBe(false);
+  });
+
+  // Node's own recursive mkdir never returns here (procfs answers ENOENT under an existing parent).
+  it.skipIf(!existsSync('/proc/self'))('fails at once under /proc', async () => {
+    await expect(makeOutputFolder('/proc/shili-test/out')).rejects.toMatchObject({ code: 'OUTPUT_DIR_MISSING' });
+  }, 5000);
 });
 
 describe('toWriteError', () => {
