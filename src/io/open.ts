@@ -1,10 +1,10 @@
 // The one place that decides how a file is read. Callers get a SheetSource and
 // never branch on the format themselves.
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { ShiliError } from '../errors.js';
 import { csvSheetName, openCsv } from './csv/read.js';
 import type { CsvEncoding } from './csv/encoding.js';
-import { fileNotFound, fileUnreadable, xlsxCorrupt } from './readErrors.js';
+import { fileNotFound, fileUnreadable, notRegularFile, xlsxCorrupt } from './readErrors.js';
 import { readerFor, sniffFile } from './sniff.js';
 import { rowsOf, type Row, type SheetInfo, type SheetSource } from './table.js';
 import { XmlStructureError } from './xlsx/xmlScan.js';
@@ -38,6 +38,9 @@ export async function openTable(path: string, opts: OpenOptions = {}): Promise<S
 }
 
 async function formatOf(path: string): Promise<'xlsx' | 'csv'> {
+  // Opening a named pipe waits for a writer that may never come: refused before open.
+  const st = await stat(path);
+  if (st.isFIFO() || st.isSocket()) throw notRegularFile(path);
   const fh = await open(path, 'r');
   try {
     return readerFor(await sniffFile(fh), path);

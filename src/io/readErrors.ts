@@ -20,6 +20,13 @@ export function fileUnreadable(file: string, cause?: unknown): ShiliError {
   });
 }
 
+export function notRegularFile(file: string): ShiliError {
+  return new ShiliError('FILE_UNREADABLE', '这不是一个普通文件（是管道或套接字）', {
+    hint: '请指定保存在磁盘上的 .xlsx 或 .csv 文件',
+    location: { file },
+  });
+}
+
 export function fileEmpty(file: string): ShiliError {
   return new ShiliError('FILE_EMPTY', '这个文件是空的（0 字节）', {
     hint: '请确认选对了文件；如果是从平台导出的，请重新导出一次',

@@ -1,4 +1,5 @@
 // File sniffing: the bytes decide the reader, and every refused kind gets its own fix.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,13 @@ describe('refused files', () => {
     mkdirSync(dir);
     await expect(openTable(dir)).rejects.toMatchObject({ code: 'FILE_UNREADABLE', location: { file: dir } });
   });
+
+  // Opening a named pipe would wait for a writer forever.
+  it.skipIf(process.platform === 'win32')('refuses a named pipe at once instead of waiting on it', async () => {
+    const fifo = join(tmp.dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    await expect(openTable(fifo)).rejects.toMatchObject({ code: 'FILE_UNREADABLE', location: { file: fifo }, message: expect.stringContaining('管道') });
+  }, 5000);
 
   it.skipIf(!soffice)('refuses a real .xls written by LibreOffice', { timeout: 90_000 }, async () => {
     const csv = tmp.file('real.csv', '姓名,视力\n张三,4.8\n');
