@@ -34,6 +34,9 @@ export function openDatabase(dbPath: string, opts: OpenOptions): Database.Databa
     throw new ShiliError('DB_IS_DIRECTORY', `${dbPath} 是一个目录，不是数据库文件`, {
       hint: `请用 --db 指定文件路径，例如 ${path.join(dbPath, 'shili.db')}`,
     });
+  } else if (!stat.isFile()) {
+    // A pipe or a device: reading its header would wait forever or read nonsense.
+    throw notSqlite(dbPath);
   }
   // Checked before SQLite sees the file, so a spreadsheet passed by mistake is never touched.
   checkHeader(dbPath);

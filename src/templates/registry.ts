@@ -1,5 +1,5 @@
 // The one registry of template specs: the bundled files in templates/, plus any --template-file.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ShiliError } from '../errors.js';
 import { projectRoot } from '../projectRoot.js';
@@ -34,6 +34,8 @@ function issueText(issue: z.core.$ZodIssue): string {
 export function loadTemplateFile(path: string): TemplateSpec {
   let text: string;
   try {
+    // A named pipe would block the read forever.
+    if (statSync(path).isFIFO()) throw Object.assign(new Error('not a regular file'), { code: 'EFIFO' });
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -42,7 +44,9 @@ export function loadTemplateFile(path: string): TemplateSpec {
         ? ['找不到模板说明文件', '请检查路径']
         : code === 'EISDIR'
           ? ['这是一个文件夹，不是模板说明文件', '请用 --template-file 指定一个 .json 文件']
-          : [`无法读取模板说明文件（${code ?? String(err)}）`, '请检查文件是否存在、是否有读取权限'];
+          : code === 'EFIFO'
+            ? ['这不是一个普通文件（是管道）', '请用 --template-file 指定一个 .json 文件']
+            : [`无法读取模板说明文件（${code ?? String(err)}）`, '请检查文件是否存在、是否有读取权限'];
     throw new ShiliError('TEMPLATE_FILE', message, { location: { file: path }, hint, cause: err });
   }
   let json: unknown;

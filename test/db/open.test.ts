@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,6 +85,15 @@ describe('openDatabase: files and modes', () => {
     }
     expect(errorOf(() => NewDatabase.plan(p)).code).toBe('DB_DIR_NOT_FOUND');
   });
+
+  // Reading a pipe's "header" would wait for a writer forever.
+  it.skipIf(process.platform === 'win32')('refuses a named pipe as the database at once', () => {
+    const fifo = path.join(makeTempDir(), 'r.db');
+    execFileSync('mkfifo', [fifo]);
+    for (const opts of [{ mustExist: false }, { mustExist: true, readonly: true }]) {
+      expect(errorOf(() => openDatabase(fifo, opts)).code).toBe('DB_NOT_SQLITE');
+    }
+  }, 5000);
 });
 
 describe('openDatabase: migrations', () => {

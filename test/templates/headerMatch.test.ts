@@ -3,6 +3,7 @@ import type { Cell, Row } from '../../src/io/table.js';
 import { findHeader, headerKey } from '../../src/templates/headerMatch.js';
 import { allTemplates, getTemplate, loadTemplateFile } from '../../src/templates/registry.js';
 import { TemplateSpecSchema } from '../../src/templates/spec.js';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,11 @@ describe('template registry', () => {
     expect(() => loadTemplateFile(join(dir, 'missing.json'))).toThrowError(/^找不到模板说明文件$/);
     expect(() => loadTemplateFile(join(f, 'y.json'))).toThrowError(/^找不到模板说明文件$/);
     expect(() => loadTemplateFile(dir)).toThrowError(/是一个文件夹/);
+    if (process.platform !== 'win32') {
+      const fifo = join(dir, 'pipe.json');
+      execFileSync('mkfifo', [fifo]);
+      expect(() => loadTemplateFile(fifo)).toThrowError(/管道/);
+    }
   });
 });
 
