@@ -28,6 +28,11 @@ export function openDatabase(dbPath: string, opts: OpenOptions): Database.Databa
   const readonly = opts.readonly ?? false;
   const stat = statDatabasePath(dbPath);
   if (stat === undefined) {
+    if (statDatabasePath(dbPath, false)?.isSymbolicLink()) {
+      throw new ShiliError('DB_LINK_BROKEN', `名单数据库 ${dbPath} 是一个链接（快捷方式），它指向的位置不存在`, {
+        hint: '如果它指向外接磁盘或网络共享，请确认已经连接；或用 --db 指定其他位置',
+      });
+    }
     if (opts.mustExist || readonly) throw dbNotFound(dbPath);
     createPrivateFile(dbPath);
   } else if (stat.isDirectory()) {

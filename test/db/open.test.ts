@@ -86,6 +86,18 @@ describe('openDatabase: files and modes', () => {
     expect(errorOf(() => NewDatabase.plan(p)).code).toBe('DB_DIR_NOT_FOUND');
   });
 
+  it('says so when the database is a link to nowhere (an unmounted drive), and creates nothing there', () => {
+    const dir = makeTempDir();
+    const link = path.join(dir, 'r.db');
+    fs.symlinkSync(path.join(dir, 'unmounted', 'r.db'), link);
+    for (const opts of [{ mustExist: false }, { mustExist: true }, { mustExist: true, readonly: true }]) {
+      const e = errorOf(() => openDatabase(link, opts));
+      expect(e.code).toBe('DB_LINK_BROKEN');
+      expect(e.message).toContain('链接');
+    }
+    expect(fs.readdirSync(dir)).toEqual(['r.db']);
+  });
+
   // Reading a pipe's "header" would wait for a writer forever.
   it.skipIf(process.platform === 'win32')('refuses a named pipe as the database at once', () => {
     const fifo = path.join(makeTempDir(), 'r.db');
