@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { removeOnExit } from '../io/cleanup.js';
-import { syncDir, truncateUtf8 } from '../io/outputFile.js';
+import { moveNoReplace, syncDir, truncateUtf8 } from '../io/outputFile.js';
 import { sweepStaleTemps } from '../io/staleTemps.js';
 import { fromSqlite } from './errors.js';
 import { statDatabasePath } from './open.js';
@@ -59,7 +59,7 @@ export class NewDatabase {
       }
       const left = SIDE_FILES.filter((s) => (fs.statSync(this.temp + s, { throwIfNoEntry: false })?.size ?? 0) > 0);
       if (left.length > 0) throw new Error(`new database still has ${left.join(', ')} after its last close`);
-      if (!this.#link()) return false;
+      if (!moveNoReplace(this.temp, this.#final)) return false;
     } catch (err) {
       throw fromSqlite(err, this.#final);
     }
@@ -67,24 +67,7 @@ export class NewDatabase {
     return true;
   }
 
-  /** Links temp to the final name; false when that name was taken meanwhile. */
-  #link(): boolean {
-    try {
-      // link() fails atomically when the name was taken meanwhile.
-      fs.linkSync(this.temp, this.#final);
-      return true;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-    }
-    // File systems without hard links (FAT, some network shares): check, then rename.
-    if (fs.lstatSync(this.#final, { throwIfNoEntry: false })) return false;
-    fs.renameSync(this.temp, this.#final);
-    return true;
-  }
-
-  /** Removes the temp and its side files (all that is left after publish). Safe to call twice. */
+  /** Removes the temp and its side files (after publish, only stray side files can be left). Safe to call twice. */
   discard(): void {
     for (const s of ['', ...SIDE_FILES]) fs.rmSync(this.temp + s, { force: true });
     for (const release of this.#releases.splice(0)) release();

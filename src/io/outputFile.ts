@@ -115,19 +115,28 @@ export class OutputSet {
       await fs.promises.rename(p.temp, p.final);
       return;
     }
-    // link() fails atomically when the final appeared meanwhile, so nothing is ever overwritten.
-    try {
-      await fs.promises.link(p.temp, p.final);
-      await fs.promises.unlink(p.temp);
-    } catch (err) {
-      const code = errorCode(err);
-      if (code === 'EEXIST') throw outputExists(p.final);
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
-      // File systems without hard links (FAT, some network shares): check, then rename.
-      if (statOrUndefined(p.final)) throw outputExists(p.final);
-      await fs.promises.rename(p.temp, p.final);
-    }
+    if (!moveNoReplace(p.temp, p.final)) throw outputExists(p.final);
   }
+}
+
+/**
+ * Moves temp to final without ever replacing what is there: false when final exists or appeared
+ * meanwhile. link() fails atomically then; file systems without hard links (FAT, some network
+ * shares) get a check, then a rename.
+ */
+export function moveNoReplace(temp: string, final: string): boolean {
+  try {
+    fs.linkSync(temp, final);
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    if (lstatOrUndefined(final)) return false;
+    fs.renameSync(temp, final);
+    return true;
+  }
+  fs.unlinkSync(temp);
+  return true;
 }
 
 /**
