@@ -52,7 +52,10 @@ async function run(files: string[], o: Opts): Promise<ExitCode> {
   let examDate: string | undefined;
   if (o.examDate !== undefined) {
     const d = parseDateOption(o.examDate);
-    if (!d.ok || d.value === null) throw new UsageError(`--exam-date 的值“${o.examDate}”不是有效日期`, '请写成 2025/09/15 这样的格式');
+    // The parser's own words say what is wrong (no such day, out of range, unreadable) and how to write it.
+    if (!d.ok || d.value === null) {
+      throw new UsageError(`--exam-date 的值“${o.examDate}”不是有效的体检日期：${d.ok ? '没有给出日期' : d.message}`);
+    }
     examDate = d.value;
   }
   // --out is checked before anything is read: a file there would fail every output.

@@ -186,6 +186,11 @@ describe('exam date', () => {
     const r = await runShili(['convert', 'national-to-city', 'x.xlsx', '--exam-date', '2025/02/30']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--exam-date/);
+    // It says what is wrong, not only the format: a date in the future is well written but impossible.
+    expect(r.stderr).toMatch(/不存在/);
+    const future = await runShili(['convert', 'national-to-city', 'x.xlsx', '--exam-date', '2099/01/01']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/^错误：--exam-date 的值“2099\/01\/01”不是有效的体检日期：日期 2099\/01\/01 不在合理范围/);
   });
 });
 
