@@ -75,7 +75,7 @@ async function run(file: string, o: CommonOpts): Promise<ExitCode> {
     skipped: read.skipped.length,
     skippedRows: read.skipped.map((s) => ({ row: s.row, ...(s.cell ? { cell: s.cell } : {}), reason: s.code })),
     warnings: read.warnings.length,
-    db: dbPath(o),
+    db: target,
   };
   // Like convert: 3 means the job was done but some rows need a person.
   const exit = read.skipped.length ? ExitCode.rowsUnmatched : ExitCode.ok;
@@ -96,7 +96,7 @@ async function run(file: string, o: CommonOpts): Promise<ExitCode> {
     say(`  ${chalk.yellow('留空')} 单元格 ${w.cell}（${w.header}）：${o.verbose ? w.detail : '无法识别'}`, out);
   }
   if (read.warnings.length > SHOW_SKIPPED) say(`  ……另有 ${read.warnings.length - SHOW_SKIPPED} 个单元格无法识别、已留空`, out);
-  say(`  数据库：${dbPath(o)}`, out);
+  say(`  数据库：${target}`, out);
   return exit;
 }
 
